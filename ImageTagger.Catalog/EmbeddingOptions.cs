@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImageTagger.Catalog;
+
+/// <summary>
+/// The one place the embedding dimension lives. Embeddings are stored per model, so changing the
+/// model (or its dimension) only re-runs the embed stage.
+/// </summary>
+public sealed class EmbeddingOptions
+{
+    public const string SectionName = "Embedding";
+
+    [Range(2, 16000)]
+    public int Dimensions { get; set; } = 768;
+
+    /// <summary>HNSW candidate list size per query; higher means better recall, slower search.</summary>
+    [Range(10, 1000)]
+    public int EfSearch { get; set; } = 100;
+}

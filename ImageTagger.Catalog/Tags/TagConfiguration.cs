@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ImageTagger.Catalog.Tags;
+
+internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
+{
+    public void Configure(EntityTypeBuilder<Tag> builder)
+    {
+        builder.ToTable("tags");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).UseIdentityAlwaysColumn();
+        builder.HasIndex(t => t.NormalizedName).IsUnique();
+        // Kept by a trigger on image_tags; EF must never write it.
+        var usage = builder.Property(t => t.UsageCount).ValueGeneratedOnAddOrUpdate().Metadata;
+        usage.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        usage.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+        builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class ImageTagConfiguration : IEntityTypeConfiguration<ImageTag>
+{
+    public void Configure(EntityTypeBuilder<ImageTag> builder)
+    {
+        builder.ToTable("image_tags");
+        builder.HasKey(t => new { t.ImageId, t.TagId });
+        builder.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => t.TagId);
+        builder.Property(t => t.Source).HasConversion<string>();
+        builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+    }
+}

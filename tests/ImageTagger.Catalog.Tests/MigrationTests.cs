@@ -1,0 +1,72 @@
+using ImageTagger.Catalog.Embeddings;
+using ImageTagger.TestSupport.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ImageTagger.Catalog.Tests;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task Migrations_apply_to_an_empty_database_and_are_idempotent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = "it_empty_" + Guid.NewGuid().ToString("N")[..12];
+        var connectionString = await CatalogDatabase.CreateEmptyDatabaseAsync(name);
+        try
+        {
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+            var services = new ServiceCollection().AddLogging();
+            services.AddCatalog(connectionString, configuration);
+            await using var provider = services.BuildServiceProvider();
+
+            await using (var scope = provider.CreateAsyncScope())
+            {
+                var migrator = scope.ServiceProvider.GetRequiredService<CatalogMigrator>();
+                Assert.NotEmpty(await migrator.PendingMigrationsAsync(ct));
+                await migrator.MigrateAsync(ct);
+                Assert.Empty(await migrator.PendingMigrationsAsync(ct));
+            }
+
+            // A second run (another deploy, a restarted migrate step) changes nothing and does not fail.
+            await using (var scope = provider.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<CatalogMigrator>().MigrateAsync(ct);
+                Assert.Empty(await scope.ServiceProvider.GetRequiredService<CatalogMigrator>().PendingMigrationsAsync(ct));
+            }
+
+            var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
+            await using var command = dataSource.CreateCommand(
+                "SELECT (SELECT count(*) FROM pg_extension WHERE extname IN ('vector', 'pg_trgm')), (SELECT count(*) FROM pg_indexes WHERE indexname = @index)");
+            command.Parameters.AddWithValue("index", EmbeddingIndex.IndexName(768));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            Assert.True(await reader.ReadAsync(ct));
+            Assert.Equal(2, reader.GetInt64(0));
+            Assert.Equal(1, reader.GetInt64(1));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await CatalogDatabase.DropDatabaseAsync(name);
+        }
+    }
+}
+
+public sealed class ModelMatchesSchemaTests(CatalogDatabase database) : IClassFixture<CatalogDatabase>
+{
+    [Fact]
+    public async Task Every_entity_in_the_EF_model_can_be_read_from_the_migrated_schema()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = database.CreateDbContext();
+
+        // A column the model expects but the migration lacks fails here, which is how model and SQL stay in step.
+        Assert.Empty(await db.Folders.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.Images.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.Tags.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.ImageTags.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.Jobs.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.Settings.Take(1).ToListAsync(ct));
+    }
+}
