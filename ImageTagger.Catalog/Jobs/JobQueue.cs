@@ -55,6 +55,36 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return null;
     }
 
+    /// <summary>Queues one job of <paramref name="kind"/> per image in one statement (a scan may find thousands).</summary>
+    public async Task<int> EnqueueForImagesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IReadOnlyCollection<long> imageIds, long? folderId, int priority = 0, CancellationToken cancellationToken = default)
+    {
+        if (imageIds.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO jobs (kind, payload, priority, dedupe_key, image_id, folder_id)
+            SELECT @kind, jsonb_build_object('imageId', id), @priority, @kind || ':' || id, id, @folderId
+            FROM unnest(@ids) AS id
+            ON CONFLICT (dedupe_key) WHERE state IN ('Queued', 'Running') DO NOTHING;
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("priority", priority);
+        command.Parameters.AddWithValue("ids", imageIds.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("folderId", NpgsqlDbType.Bigint) { Value = (object?)folderId ?? DBNull.Value });
+        var count = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (count > 0)
+        {
+            await NotifyAsync(connection, transaction, QueuedChannel, kind, cancellationToken);
+        }
+
+        return count;
+    }
+
     /// <summary>
     /// Claims up to <paramref name="maxJobs"/> runnable jobs of the given kinds for <paramref name="owner"/>.
     /// Jobs whose lease expired count as runnable; one that already used all its attempts is parked instead,
@@ -288,6 +318,25 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
 public sealed record NewJob(string Kind, JsonDocument? Payload = null)
 {
+    /// <summary>A scan of one folder; at most one is pending per folder.</summary>
+    public static NewJob ScanFolder(long folderId, int priority = 10) =>
+        new(JobKinds.ScanFolder, JsonDocument.Parse($$"""{"folderId":{{folderId}}}"""))
+        {
+            FolderId = folderId,
+            DedupeKey = JobKinds.DedupeKey(JobKinds.ScanFolder, folderId),
+            Priority = priority,
+        };
+
+    /// <summary>One pipeline stage for one image; at most one is pending per image and stage.</summary>
+    public static NewJob ForImage(string kind, long imageId, long? folderId, int priority = 0) =>
+        new(kind, JsonDocument.Parse($$"""{"imageId":{{imageId}}}"""))
+        {
+            ImageId = imageId,
+            FolderId = folderId,
+            DedupeKey = JobKinds.DedupeKey(kind, imageId),
+            Priority = priority,
+        };
+
     public int Priority { get; init; }
     public int MaxAttempts { get; init; } = 5;
     public DateTimeOffset? RunAfter { get; init; }

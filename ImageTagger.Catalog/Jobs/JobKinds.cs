@@ -1,0 +1,25 @@
+namespace ImageTagger.Catalog.Jobs;
+
+/// <summary>The stages of the pipeline, one job kind each, so each has its own concurrency and retries.</summary>
+public static class JobKinds
+{
+    /// <summary>Walk a folder: new, changed, moved and deleted files. Payload: folderId.</summary>
+    public const string ScanFolder = "scan-folder";
+
+    /// <summary>Sniff, fingerprint, decode, thumbnails, EXIF/GPS, embedded keywords. Payload: imageId.</summary>
+    public const string Analyze = "analyze";
+
+    /// <summary>Ask the vision model for a description and tags. Payload: imageId.</summary>
+    public const string Describe = "describe";
+
+    /// <summary>Embed description + tags with the embedding model. Payload: imageId.</summary>
+    public const string Embed = "embed";
+
+    /// <summary>Write description and keywords into the file or a sidecar. Payload: imageId.</summary>
+    public const string WriteBack = "writeback";
+
+    /// <summary>Crawl a website for images. Payload: crawlId.</summary>
+    public const string Crawl = "crawl";
+
+    public static string DedupeKey(string kind, long id) => $"{kind}:{id}";
+}

@@ -1,0 +1,45 @@
+using ImageTagger.Catalog;
+using ImageTagger.Catalog.Jobs;
+using ImageTagger.Processing.Jobs;
+using ImageTagger.Processing.Scanning;
+using ImageTagger.Processing.Watching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ImageTagger.Processing;
+
+public static class ProcessingServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddCatalog();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ProcessingOptions>()
+            .Bind(builder.Configuration.GetSection(ProcessingOptions.SectionName))
+            .Configure(o => o.ThumbnailRoot = builder.Configuration["Storage:ThumbnailRoot"] ?? o.ThumbnailRoot)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<FolderScanner>();
+        builder.Services.AddSingleton<IJobHandler, ScanFolderHandler>();
+
+        builder.Services.AddSingleton<JobWakeup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWakeup>());
+        AddLane(builder.Services, "io", [JobKinds.ScanFolder, JobKinds.Analyze, JobKinds.WriteBack, JobKinds.Crawl], o => o.IoConcurrency);
+        AddLane(builder.Services, "ai", [JobKinds.Describe, JobKinds.Embed], o => o.AiConcurrency);
+
+        builder.Services.AddSingleton<RescanScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RescanScheduler>());
+        builder.Services.AddSingleton<FolderWatcherService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FolderWatcherService>());
+        return builder;
+    }
+
+    // Registered as IHostedService directly: AddHostedService would collapse several lanes of one type into one.
+    private static void AddLane(IServiceCollection services, string name, string[] kinds, Func<ProcessingOptions, int> concurrency) =>
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ProcessingOptions>>();
+            return ActivatorUtilities.CreateInstance<JobWorker>(sp, new JobLane(name, kinds, concurrency(options.Value)));
+        });
+}

@@ -1,0 +1,113 @@
+using System.IO.Enumeration;
+
+namespace ImageTagger.Processing.Scanning;
+
+/// <summary>A file that may be an image, with what a stat gives.</summary>
+public readonly record struct FileCandidate(string Path, long Size, DateTimeOffset ModifiedAt);
+
+/// <summary>
+/// Walks a folder for image candidates. Follows directory symlinks once each (a loop is visited once),
+/// skips hidden folders and what it cannot read, and needs no extra stat per file.
+/// </summary>
+public static class FileWalker
+{
+    private static readonly HashSet<string> s_imageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jpg", ".jpeg", ".jpe", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".heif",
+    };
+
+    /// <summary>Known image extensions, and files with no extension (content sniffing decides for those).</summary>
+    public static bool IsCandidate(string path)
+    {
+        var extension = System.IO.Path.GetExtension(path);
+        return extension.Length == 0 ? !System.IO.Path.GetFileName(path).StartsWith('.') : s_imageExtensions.Contains(extension);
+    }
+
+    public static IEnumerable<FileCandidate> Walk(string root, bool recursive, CancellationToken cancellationToken = default)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal) { RealPath(root) };
+        var pending = new Stack<string>();
+        pending.Push(root);
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            IgnoreInaccessible = true,
+            AttributesToSkip = 0,
+            ReturnSpecialDirectories = false,
+        };
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var directory = pending.Pop();
+            IEnumerable<Entry> entries;
+            try
+            {
+                entries = new FileSystemEnumerable<Entry>(
+                    directory,
+                    (ref FileSystemEntry e) => new Entry(e.ToFullPath(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0, e.Length, e.LastWriteTimeUtc),
+                    options).ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // vanished or unreadable since we saw it
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.IsDirectory)
+                {
+                    if (recursive && !System.IO.Path.GetFileName(entry.Path).StartsWith('.'))
+                    {
+                        var real = entry.IsLink ? RealPath(entry.Path) : entry.Path;
+                        if (visited.Add(real))
+                        {
+                            pending.Push(entry.Path);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (!IsCandidate(entry.Path))
+                {
+                    continue;
+                }
+
+                if (entry.IsLink)
+                {
+                    // A symlinked file: report its target's size and time, or skip it if it dangles.
+                    var info = new FileInfo(entry.Path);
+                    var target = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+                    if (target is null || !target.Exists)
+                    {
+                        continue;
+                    }
+
+                    yield return new FileCandidate(entry.Path, target.Length, Truncate(target.LastWriteTimeUtc));
+                    continue;
+                }
+
+                yield return new FileCandidate(entry.Path, entry.Length, Truncate(entry.LastWriteUtc));
+            }
+        }
+    }
+
+    /// <summary>PostgreSQL keeps microseconds; compare file times at that precision.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+
+    private static string RealPath(string path)
+    {
+        try
+        {
+            var info = new DirectoryInfo(path);
+            var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true);
+            return System.IO.Path.TrimEndingDirectorySeparator(target?.FullName ?? info.FullName);
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    private readonly record struct Entry(string Path, bool IsDirectory, bool IsLink, long Length, DateTimeOffset LastWriteUtc);
+}

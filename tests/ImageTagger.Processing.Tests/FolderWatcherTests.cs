@@ -1,0 +1,57 @@
+using ImageTagger.Catalog.Jobs;
+using ImageTagger.TestSupport.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageTagger.Processing.Tests;
+
+public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture<CatalogDatabase>
+{
+    // Only the watcher runs: no lanes claim the analyze jobs it queues, so tests can count them.
+    private IHost StartWatcherOnly() => ProcessingTestHost.Build(database, configure: services =>
+    {
+        var workers = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory is not null && d.ImplementationType is null && d.ImplementationInstance is null).ToList();
+        foreach (var descriptor in workers)
+        {
+            services.Remove(descriptor);
+        }
+
+        services.AddHostedService(sp => sp.GetRequiredService<Watching.FolderWatcherService>());
+    });
+
+    [Fact]
+    public async Task A_file_copied_in_slowly_is_picked_up_once_when_complete_and_a_deletion_marks_it_missing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var folder = await ProcessingTestHost.AddFolderAsync(database, temp.Path, ct: ct);
+        using var host = StartWatcherOnly();
+        await host.StartAsync(ct);
+        var watcher = host.Services.GetRequiredService<Watching.FolderWatcherService>();
+        await ProcessingTestHost.WaitUntilAsync(() => Task.FromResult(watcher.WatchedFolders.Contains(folder.Id)), TimeSpan.FromSeconds(15), "the folder is watched");
+
+        var path = Path.Combine(temp.Path, "incoming", "slow copy.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                await stream.WriteAsync(new byte[1000], ct);
+                await stream.FlushAsync(ct);
+                await Task.Delay(100, ct); // shorter than the debounce: still "copying"
+            }
+        }
+
+        await using var db = database.CreateDbContext();
+        await ProcessingTestHost.WaitUntilAsync(async () => await db.Images.AnyAsync(i => i.Path == path && i.SizeBytes == 8000, ct), TimeSpan.FromSeconds(15), "the complete file is catalogued");
+        await Task.Delay(1000, ct);
+        var image = await db.Images.AsNoTracking().SingleAsync(i => i.Path == path, ct);
+        var analyzeJobs = await db.Jobs.CountAsync(j => j.ImageId == image.Id && j.Kind == JobKinds.Analyze, ct);
+        Assert.Equal(1, analyzeJobs);
+
+        File.Delete(path);
+        await ProcessingTestHost.WaitUntilAsync(async () => (await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id, ct)).Status == Catalog.Images.ImageStatus.Missing, TimeSpan.FromSeconds(15), "the deleted file is marked missing");
+        await host.StopAsync(ct);
+    }
+}

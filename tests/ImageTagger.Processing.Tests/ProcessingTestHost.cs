@@ -1,0 +1,59 @@
+using ImageTagger.Catalog.Folders;
+using ImageTagger.TestSupport.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ImageTagger.Processing.Tests;
+
+internal static class ProcessingTestHost
+{
+    /// <summary>The real Processing service composition against a test database, with options overridden for speed.</summary>
+    public static IHost Build(CatalogDatabase database, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
+        builder.Configuration.AddConfiguration(database.CreateConfiguration(new Dictionary<string, string?>
+        {
+            ["Processing:PollInterval"] = "00:00:00.200",
+            ["Processing:RetryBaseDelay"] = "00:00:00.050",
+            ["Processing:RetryMaxDelay"] = "00:00:00.200",
+            ["Processing:LeaseDuration"] = "00:00:03",
+            ["Processing:WatchDebounce"] = "00:00:00.300",
+            ["Processing:RescanInterval"] = "00:00:00",
+            ["Processing:WorkerId"] = "test-" + Guid.NewGuid().ToString("N")[..6],
+        }));
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddApplicationServices();
+        configure?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    public static async Task<Folder> AddFolderAsync(CatalogDatabase database, string path, bool recursive = true, CancellationToken ct = default)
+    {
+        await using var db = database.CreateDbContext();
+        var folder = new Folder { Path = path, Recursive = recursive };
+        db.Folders.Add(folder);
+        await db.SaveChangesAsync(ct);
+        return folder;
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting until {because}");
+    }
+}
