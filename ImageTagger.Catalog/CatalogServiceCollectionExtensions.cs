@@ -35,6 +35,8 @@ public static class CatalogServiceCollectionExtensions
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
         services.AddSingleton<JobQueue>();
         services.AddSingleton<EmbeddingStore>();
+        services.AddOptions<Search.SearchOptions>().Bind(configuration.GetSection(Search.SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Search.ImageSearch>();
         services.AddScoped<CatalogMigrator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -16,6 +16,7 @@ public sealed class Initial : Migration
         migrationBuilder.Sql("""
             CREATE EXTENSION IF NOT EXISTS vector;
             CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
 
             CREATE TABLE folders (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

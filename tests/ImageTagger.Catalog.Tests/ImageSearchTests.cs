@@ -1,0 +1,169 @@
+using ImageTagger.Catalog.Embeddings;
+using ImageTagger.Catalog.Folders;
+using ImageTagger.Catalog.Images;
+using ImageTagger.Catalog.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageTagger.Catalog.Tests;
+
+public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFixture<SmallEmbeddingDatabase>
+{
+    private const string Model = "test-embed";
+
+    private static float[] Direction(params float[] v)
+    {
+        var full = new float[8];
+        v.CopyTo(full, 0);
+        return full;
+    }
+
+    private sealed record Fixture(ImageSearch Search, Folder Folder, Folder Other, Dictionary<string, long> Ids, ServiceProvider Services) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Services.DisposeAsync();
+    }
+
+    /// <summary>Each test gets its own folders; searches are filtered to them so tests don't see each other's rows.</summary>
+    private async Task<Fixture> CreateAsync(CancellationToken ct)
+    {
+        var services = database.CreateServices();
+        var store = services.GetRequiredService<EmbeddingStore>();
+        await using var db = database.CreateDbContext();
+        var folder = await CatalogTestData.AddFolderAsync(db, ct);
+        var other = await CatalogTestData.AddFolderAsync(db, ct);
+        var ids = new Dictionary<string, long>();
+
+        async Task Add(string name, Folder f, string description, float[] vector, DateTimeOffset? takenAt = null, params string[] tags)
+        {
+            var image = await CatalogTestData.AddImageAsync(db, f, name + ".jpg", description, tags);
+            if (takenAt is not null)
+            {
+                await db.Images.Where(i => i.Id == image.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.TakenAt, takenAt), ct);
+            }
+
+            await store.UpsertAsync(image.Id, Model, vector, name, ct);
+            ids[name] = image.Id;
+        }
+
+        await Add("bike", folder, "A red bicycle leaning against a brick wall", Direction(1, 0.1f), new DateTimeOffset(2020, 5, 1, 0, 0, 0, TimeSpan.Zero), "bicycle", "wall");
+        await Add("cycling", folder, "Two people riding along a country lane", Direction(0.9f, 0.3f), new DateTimeOffset(2022, 5, 1, 0, 0, 0, TimeSpan.Zero), "cyclist", "road");
+        await Add("beach", folder, "Waves on a sandy beach at sunset", Direction(0, 1), null, "beach", "sea");
+        await Add("cat", folder, "A cat asleep on a sofa", Direction(0, 0, 1), null, "cat");
+        await Add("other-bike", other, "A bicycle in another folder", Direction(1, 0), null, "bicycle");
+        return new Fixture(services.GetRequiredService<ImageSearch>(), folder, other, ids, services);
+    }
+
+    private static SearchRequest Request(Fixture f, string query, SearchMode mode, int limit = 10) =>
+        new(query, mode) { Filters = new SearchFilters { FolderId = f.Folder.Id }, Limit = limit };
+
+    [Fact]
+    public async Task Keyword_search_uses_stemming_prefixes_tags_and_fuzzy_tag_matches()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+
+        var stemmed = await f.Search.SearchAsync(Request(f, "bicycles", SearchMode.Keyword), null, ct);
+        Assert.Equal([f.Ids["bike"]], stemmed.Hits.Select(h => h.ImageId));
+        Assert.Equal(SearchSignals.FullText, stemmed.Hits[0].Signals);
+
+        var prefix = await f.Search.SearchAsync(Request(f, "bicy", SearchMode.Keyword), null, ct);
+        Assert.Equal([f.Ids["bike"]], prefix.Hits.Select(h => h.ImageId));
+
+        var misspelled = await f.Search.SearchAsync(Request(f, "bycicle", SearchMode.Keyword), null, ct);
+        var hit = Assert.Single(misspelled.Hits);
+        Assert.Equal(f.Ids["bike"], hit.ImageId);
+        Assert.True(hit.Signals.HasFlag(SearchSignals.FuzzyTag));
+
+        Assert.Empty((await f.Search.SearchAsync(Request(f, "giraffe", SearchMode.Keyword), null, ct)).Hits);
+    }
+
+    [Fact]
+    public async Task Semantic_search_orders_by_cosine_similarity_and_drops_unrelated_images()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+
+        var result = await f.Search.SearchAsync(Request(f, "someone on a bike", SearchMode.Semantic) with { MinSimilarity = 0.5 }, new QueryEmbedding(Model, Direction(1, 0.2f)), ct);
+
+        Assert.Equal([f.Ids["bike"], f.Ids["cycling"]], result.Hits.Select(h => h.ImageId));
+        Assert.All(result.Hits, h => Assert.Equal(SearchSignals.Semantic, h.Signals));
+        Assert.True(result.Hits[0].Similarity > result.Hits[1].Similarity);
+        Assert.Null(result.Notice);
+    }
+
+    [Fact]
+    public async Task Hybrid_search_fuses_both_lists_and_says_which_signals_matched()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+
+        var result = await f.Search.SearchAsync(Request(f, "bicycle", SearchMode.Hybrid) with { MinSimilarity = 0.5 }, new QueryEmbedding(Model, Direction(1, 0.2f)), ct);
+
+        Assert.Equal(f.Ids["bike"], result.Hits[0].ImageId); // in both lists
+        Assert.Equal(SearchSignals.FullText | SearchSignals.Semantic, result.Hits[0].Signals);
+        Assert.Equal(f.Ids["cycling"], result.Hits[1].ImageId); // semantic only: no shared keyword
+        Assert.Equal(SearchSignals.Semantic, result.Hits[1].Signals);
+        Assert.Equal(SearchMode.Hybrid, result.ModeUsed);
+    }
+
+    [Fact]
+    public async Task Without_a_query_embedding_semantic_and_hybrid_fall_back_to_keyword_with_a_notice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+
+        foreach (var mode in new[] { SearchMode.Semantic, SearchMode.Hybrid })
+        {
+            var result = await f.Search.SearchAsync(Request(f, "beach", mode), null, ct);
+            Assert.Equal(SearchMode.Keyword, result.ModeUsed);
+            Assert.Contains("unavailable", result.Notice);
+            Assert.Equal([f.Ids["beach"]], result.Hits.Select(h => h.ImageId));
+        }
+    }
+
+    [Fact]
+    public async Task Filters_apply_inside_the_search_not_after_paging()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+        var query = new QueryEmbedding(Model, Direction(1, 0.2f));
+
+        var byFolder = await f.Search.SearchAsync(new SearchRequest("bicycle", SearchMode.Hybrid) { Filters = new SearchFilters { FolderId = f.Other.Id }, MinSimilarity = 0.5 }, query, ct);
+        Assert.Equal([f.Ids["other-bike"]], byFolder.Hits.Select(h => h.ImageId));
+
+        var byTag = await f.Search.SearchAsync(Request(f, "riding bicycle", SearchMode.Hybrid) with { Filters = new SearchFilters { FolderId = f.Folder.Id, Tags = ["cyclist", "road"] }, MinSimilarity = 0.5 }, query, ct);
+        Assert.Equal([f.Ids["cycling"]], byTag.Hits.Select(h => h.ImageId));
+
+        var byDate = await f.Search.SearchAsync(Request(f, "x", SearchMode.Semantic) with
+        {
+            Filters = new SearchFilters { FolderId = f.Folder.Id, TakenFrom = new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            MinSimilarity = 0.5,
+        }, query, ct);
+        Assert.Equal([f.Ids["cycling"]], byDate.Hits.Select(h => h.ImageId));
+    }
+
+    [Fact]
+    public async Task Paging_walks_the_fused_list_without_overlap_and_missing_images_are_not_returned()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+        var query = new QueryEmbedding(Model, Direction(1, 1, 1));
+
+        var all = await f.Search.SearchAsync(Request(f, "a", SearchMode.Semantic) with { MinSimilarity = 0.0, Limit = 10 }, query, ct);
+        Assert.Equal(4, all.TotalCandidates);
+        var first = await f.Search.SearchAsync(Request(f, "a", SearchMode.Semantic) with { MinSimilarity = 0.0, Limit = 2 }, query, ct);
+        var second = await f.Search.SearchAsync(Request(f, "a", SearchMode.Semantic) with { MinSimilarity = 0.0, Limit = 2, Offset = 2 }, query, ct);
+        Assert.Equal(all.Hits.Select(h => h.ImageId), first.Hits.Concat(second.Hits).Select(h => h.ImageId));
+
+        await using var db = database.CreateDbContext();
+        await db.Images.Where(i => i.Id == f.Ids["cat"]).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImageStatus.Missing), ct);
+        var afterDelete = await f.Search.SearchAsync(Request(f, "a", SearchMode.Semantic) with { MinSimilarity = 0.0 }, query, ct);
+        Assert.DoesNotContain(f.Ids["cat"], afterDelete.Hits.Select(h => h.ImageId));
+    }
+
+    [Fact]
+    public void Query_words_are_reduced_to_safe_tokens()
+    {
+        Assert.Equal(["red", "car", "o", "brien", "s", "ünïcödé"], ImageSearch.QueryWords("  Red car! O'Brien's & | :* ünïcödé"));
+    }
+}
