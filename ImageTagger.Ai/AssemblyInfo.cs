@@ -1,1 +1,3 @@
-namespace ImageTagger.Ai;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("ImageTagger.Ai.Tests")]

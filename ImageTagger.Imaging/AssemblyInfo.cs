@@ -1,1 +1,3 @@
-namespace ImageTagger.Imaging;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("ImageTagger.Imaging.Tests")]

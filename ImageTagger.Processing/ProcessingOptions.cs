@@ -41,6 +41,10 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan WatchDebounce { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often parked AI jobs are checked against Ollama's availability.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan AiRecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Folder where thumbnails are cached, by image id (shared with the Api).</summary>
     public string ThumbnailRoot { get; set; } = Path.Combine(Path.GetTempPath(), "imagetagger", "thumbnails");
 }

@@ -1,4 +1,10 @@
+using ImageTagger.Ai;
 using ImageTagger.Catalog;
+using ImageTagger.Imaging;
+using ImageTagger.Processing.Analysis;
+using ImageTagger.Processing.Description;
+using ImageTagger.Processing.Embedding;
+using ImageTagger.Processing.WriteBack;
 using ImageTagger.Catalog.Jobs;
 using ImageTagger.Processing.Jobs;
 using ImageTagger.Processing.Scanning;
@@ -20,14 +26,23 @@ public static class ProcessingServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOllamaAi(builder.Configuration);
+        builder.Services.AddImaging(builder.Configuration);
+        builder.Services.AddSingleton(sp => new ThumbnailStore(sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.ThumbnailRoot));
+
         builder.Services.AddSingleton<FolderScanner>();
         builder.Services.AddSingleton<IJobHandler, ScanFolderHandler>();
+        builder.Services.AddSingleton<IJobHandler, AnalyzeHandler>();
+        builder.Services.AddSingleton<IJobHandler, DescribeHandler>();
+        builder.Services.AddSingleton<IJobHandler, EmbedHandler>();
+        builder.Services.AddSingleton<IJobHandler, WriteBackHandler>();
 
         builder.Services.AddSingleton<JobWakeup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWakeup>());
         AddLane(builder.Services, "io", [JobKinds.ScanFolder, JobKinds.Analyze, JobKinds.WriteBack, JobKinds.Crawl], o => o.IoConcurrency);
         AddLane(builder.Services, "ai", [JobKinds.Describe, JobKinds.Embed], o => o.AiConcurrency);
 
+        builder.Services.AddHostedService<AiRecoveryService>();
         builder.Services.AddSingleton<RescanScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RescanScheduler>());
         builder.Services.AddSingleton<FolderWatcherService>();

@@ -262,18 +262,23 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return released;
     }
 
-    /// <summary>Puts parked jobs (optionally of one kind) back in the queue with fresh attempts, e.g. when Ollama is back.</summary>
-    public async Task<int> RequeueParkedAsync(string? kind = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Puts parked jobs (optionally of one kind, optionally only those whose error starts with
+    /// <paramref name="errorPrefix"/>) back in the queue with fresh attempts, e.g. when Ollama is back.
+    /// </summary>
+    public async Task<int> RequeueParkedAsync(string? kind = null, string? errorPrefix = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET state = 'Queued', attempts = 0, run_after = now(), updated_at = now()
             WHERE state = 'Parked' AND (@kind::text IS NULL OR kind = @kind)
+              AND (@prefix::text IS NULL OR starts_with(last_error, @prefix))
               AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dedupe_key = jobs.dedupe_key AND o.state IN ('Queued', 'Running'));
             """,
             connection);
         command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = (object?)errorPrefix ?? DBNull.Value });
         var count = await command.ExecuteNonQueryAsync(cancellationToken);
         if (count > 0)
         {

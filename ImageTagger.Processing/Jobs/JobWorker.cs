@@ -32,7 +32,8 @@ public sealed partial class JobWorker : BackgroundService
         _lane = lane;
         _queue = queue;
         _dataSource = dataSource;
-        _handlers = handlers.Where(h => lane.Kinds.Contains(h.Kind)).ToDictionary(h => h.Kind);
+        // The last registration of a kind wins, as DI does for single services.
+        _handlers = handlers.Where(h => lane.Kinds.Contains(h.Kind)).GroupBy(h => h.Kind).ToDictionary(g => g.Key, g => g.Last());
         _wakeup = wakeup;
         _options = options.Value;
         _logger = logger;

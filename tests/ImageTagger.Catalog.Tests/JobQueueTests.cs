@@ -108,7 +108,7 @@ public sealed class JobQueueTests(CatalogDatabase database) : IClassFixture<Cata
         Assert.Equal("boom 3", parked.LastError);
         Assert.Equal(3, parked.Attempts);
 
-        Assert.Equal(1, await queue.RequeueParkedAsync(kind, ct));
+        Assert.Equal(1, await queue.RequeueParkedAsync(kind, cancellationToken: ct));
         var again = Assert.Single(await queue.ClaimAsync("w", [kind], 1, s_lease, ct));
         Assert.Equal(1, again.Attempt);
     }

@@ -41,7 +41,7 @@ internal static class ProcessingTestHost
         return folder;
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because, Func<Task<string>>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -54,6 +54,7 @@ internal static class ProcessingTestHost
             await Task.Delay(100);
         }
 
-        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting until {because}");
+        var state = diagnostics is null ? "" : "; state: " + await diagnostics();
+        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting until {because}{state}");
     }
 }

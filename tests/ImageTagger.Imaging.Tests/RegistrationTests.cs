@@ -1,0 +1,71 @@
+using ImageTagger.Imaging.ExifTool;
+using ImageTagger.Imaging.Metadata;
+using ImageTagger.Imaging.WriteBack;
+using ImageTagger.TestSupport.Images;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageTagger.Imaging.Tests;
+
+public sealed class RegistrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AddImaging_binds_the_section_and_resolves_everything()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Imaging:ThumbnailSizes:0"] = "320",
+            ["Imaging:ThumbnailFormat"] = "Jpeg",
+            ["Imaging:ThumbnailQuality"] = "70",
+            ["Imaging:MaxPixels"] = "50000000",
+            ["Imaging:ExifToolCommandTimeout"] = "00:00:10",
+            ["Imaging:WriteBackMode"] = "Sidecar",
+        }).Build();
+
+        await using var provider = new ServiceCollection().AddImaging(configuration).BuildServiceProvider(validateScopes: true);
+        var options = provider.GetRequiredService<IOptions<ImagingOptions>>().Value;
+        Assert.Equal([320], options.ThumbnailSizes); // replaces the defaults instead of appending to them
+        Assert.Equal([320], options.EffectiveThumbnailSizes);
+        Assert.Equal(ThumbnailFormat.Jpeg, options.ThumbnailFormat);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ExifToolCommandTimeout);
+        Assert.Equal(WriteBackMode.Sidecar, options.WriteBackMode);
+
+        var processor = provider.GetRequiredService<IImageProcessor>();
+        var thumbnail = Assert.Single(processor.CreateThumbnails(SampleImages.Path("jpg", "Canon_40D.jpg"), Ct));
+        Assert.Equal("image/jpeg", thumbnail.ContentType);
+        Assert.NotNull(provider.GetRequiredService<IImageMetadataReader>());
+        Assert.Same(provider.GetRequiredService<ExifToolSession>(), provider.GetRequiredService<IExifTool>());
+        Assert.NotNull(provider.GetRequiredService<IMetadataWriter>());
+    }
+
+    [Fact]
+    public void Defaults_are_valid_and_sensible()
+    {
+        var options = new ImagingOptions();
+        Assert.True(new ImagingOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal([256, 1024], options.EffectiveThumbnailSizes);
+        Assert.Equal(1024, options.AiLongSide);
+        Assert.Equal(WriteBackMode.None, options.WriteBackMode);
+    }
+
+    [Fact]
+    public void Invalid_configuration_fails_validation_with_every_problem_named()
+    {
+        var services = new ServiceCollection().AddImaging(o =>
+        {
+            o.ThumbnailQuality = 0;
+            o.ThumbnailSizes = [8];
+            o.ExifToolProcesses = 0;
+            o.ExifToolPath = " ";
+        });
+        using var provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
+        Assert.Contains(ex.Failures, f => f.Contains("ThumbnailQuality", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ThumbnailSizes", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ExifToolProcesses", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ExifToolPath", StringComparison.Ordinal));
+    }
+}
