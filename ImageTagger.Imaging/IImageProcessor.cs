@@ -21,6 +21,12 @@ public interface IImageProcessor
     EncodedImage CreateThumbnail(
         string path, int longSide, ThumbnailFormat format, int quality, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What processing needs per image, from a single decode: the configured thumbnails plus the AI JPEG.
+    /// Cheaper than <see cref="CreateThumbnails"/> followed by <see cref="CreateAiImage"/> (two decodes).
+    /// </summary>
+    StandardRenditions CreateStandardRenditions(string path, CancellationToken cancellationToken = default);
+
     /// <summary>The JPEG sent to the vision model: long side <see cref="ImagingOptions.AiLongSide"/>.</summary>
     EncodedImage CreateAiImage(string path, CancellationToken cancellationToken = default);
 

@@ -29,3 +29,6 @@ public sealed record EncodedImage(int RequestedLongSide, int Width, int Height, 
 
     public string FileExtension => Format == ThumbnailFormat.WebP ? ".webp" : ".jpg";
 }
+
+/// <summary>The configured thumbnails (ascending size) and the JPEG for the vision model.</summary>
+public sealed record StandardRenditions(IReadOnlyList<EncodedImage> Thumbnails, EncodedImage AiImage);

@@ -41,6 +41,16 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         string path, int longSide, ThumbnailFormat format, int quality, CancellationToken cancellationToken = default) =>
         CreateRenditions(path, [new RenditionRequest(longSide, format, quality)], cancellationToken)[0];
 
+    public StandardRenditions CreateStandardRenditions(string path, CancellationToken cancellationToken = default)
+    {
+        var sizes = _options.EffectiveThumbnailSizes;
+        var requests = sizes.Select(size => new RenditionRequest(size, _options.ThumbnailFormat, _options.ThumbnailQuality))
+            .Append(new RenditionRequest(_options.AiLongSide, ThumbnailFormat.Jpeg, _options.AiJpegQuality))
+            .ToArray();
+        var results = CreateRenditions(path, requests, cancellationToken);
+        return new StandardRenditions(results.Take(sizes.Count).ToArray(), results[^1]);
+    }
+
     public EncodedImage CreateAiImage(string path, CancellationToken cancellationToken = default) =>
         CreateThumbnail(path, _options.AiLongSide, ThumbnailFormat.Jpeg, _options.AiJpegQuality, cancellationToken);
 

@@ -36,6 +36,10 @@ public sealed partial class MetadataWriter(
 
     private readonly ImagingOptions _options = options.Value;
 
+    // Two writes to the same file would each succeed and the later rename would silently drop the other's
+    // annotation: serialise per path (striped, so memory stays bounded).
+    private readonly SemaphoreSlim[] _pathLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     /// <summary>Sidecar naming: the full image name plus ".xmp" (photo.jpg → photo.jpg.xmp, as darktable does), so photo.jpg and photo.png never share one.</summary>
     public static string SidecarPathFor(string imagePath) => imagePath + ".xmp";
 
@@ -69,6 +73,21 @@ public sealed partial class MetadataWriter(
             mode = WriteBackMode.Sidecar;
         }
 
+        var pathLock = _pathLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(path) % (uint)_pathLocks.Length)];
+        await pathLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await WriteLockedAsync(path, format, mode, description, keywords, cancellationToken);
+        }
+        finally
+        {
+            pathLock.Release();
+        }
+    }
+
+    private async Task<WriteBackResult> WriteLockedAsync(
+        string path, ImageFormat format, WriteBackMode mode, string? description, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
+    {
         // One retry covers an exiftool process that died under us; each attempt uses a fresh temp file.
         for (var attempt = 1; ; attempt++)
         {

@@ -304,6 +304,21 @@ public sealed class MetadataWriterTests : IAsyncLifetime
         AssertNoTempFiles();
     }
 
+    [Fact]
+    public async Task Concurrent_writes_to_the_same_file_leave_one_consistent_annotation()
+    {
+        var path = _dir.Copy(SampleImages.Path("jpg", "Canon_40D.jpg"));
+        var writes = Enumerable.Range(0, 6).Select(i =>
+            _writer.WriteAsync(path, new ImageAnnotation($"version {i}", [$"v{i}"]), WriteBackMode.Embedded, Ct)).ToArray();
+        await Task.WhenAll(writes);
+        var tags = await _writer.ReadAsync(path, Ct);
+        // Whichever came last, the file is consistent: description and keywords from the same write.
+        var version = tags.Description!["version ".Length..];
+        Assert.Equal([$"v{version}"], tags.Keywords);
+        Assert.Equal([$"v{version}"], tags.Values("IPTC:Keywords"));
+        AssertNoTempFiles();
+    }
+
     private void AssertNoTempFiles() =>
         Assert.DoesNotContain(
             Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories),

@@ -49,6 +49,25 @@ public sealed class OrientationTests
         Assert.Equal(reference.Width >= reference.Height, thumbnails[1].Width >= thumbnails[1].Height);
     }
 
+    [Theory]
+    [InlineData(".tif")]
+    [InlineData(".png")]
+    [InlineData(".webp")]
+    public void Non_jpeg_orientation_tags_are_applied(string extension)
+    {
+        // These go through the explicit-open path (TIFF/PNG) or shrink-on-load (WebP); rotation must work on both.
+        using var dir = new TempImageDirectory();
+        var png = TestImageFactory.CreatePng(dir.File("src.png"), 400, 100);
+        var path = dir.File("rotated" + extension);
+        VipsCli.Run("copy", png, path);
+        PixelHashTests.RunExifTool("-overwrite_original", "-EXIF:Orientation#=6", path);
+        Assert.Equal(6, _processor.Probe(path, Ct).Orientation);
+
+        var thumb = _processor.CreateThumbnail(path, 200, ThumbnailFormat.Jpeg, 80, Ct);
+        Assert.Equal((50, 200), (thumb.Width, thumb.Height));
+        Assert.Equal(64, _processor.ComputePixelHash(path, Ct).Length);
+    }
+
     private static double MeanAbsoluteDifference(byte[] a, byte[] b)
     {
         Assert.Equal(a.Length, b.Length);

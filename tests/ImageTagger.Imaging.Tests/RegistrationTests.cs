@@ -39,6 +39,31 @@ public sealed class RegistrationTests
         Assert.NotNull(provider.GetRequiredService<IImageMetadataReader>());
         Assert.Same(provider.GetRequiredService<ExifToolSession>(), provider.GetRequiredService<IExifTool>());
         Assert.NotNull(provider.GetRequiredService<IMetadataWriter>());
+
+        var health = await ActivatorUtilities.CreateInstance<ImagingHealthCheck>(provider)
+            .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), Ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, health.Status);
+        Assert.StartsWith("8.", (string)health.Data["libvips"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_is_degraded_without_exiftool()
+    {
+        await using var provider = new ServiceCollection().AddImaging(o => o.ExifToolPath = "/nonexistent/exiftool").BuildServiceProvider();
+        var health = await ActivatorUtilities.CreateInstance<ImagingHealthCheck>(provider)
+            .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext(), Ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, health.Status);
+    }
+
+    [Fact]
+    public void Standard_renditions_come_from_one_call()
+    {
+        var processor = TestHost.Processor();
+        var renditions = processor.CreateStandardRenditions(SampleImages.Path("jpg", "gps", "DSCN0010.jpg"), Ct);
+        Assert.Equal([256, 640], renditions.Thumbnails.Select(t => Math.Max(t.Width, t.Height))); // 640x480 source: never upscaled
+        Assert.All(renditions.Thumbnails, t => Assert.Equal("image/webp", t.ContentType));
+        Assert.Equal("image/jpeg", renditions.AiImage.ContentType);
+        Assert.Equal((640, 480), (renditions.AiImage.Width, renditions.AiImage.Height));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class TestImageFactory
         return path;
     }
 
-    /// <summary>A PNG with a smooth gradient; <paramref name="withAlpha"/> adds a half-transparent alpha band.</summary>
+    /// <summary>A PNG with a smooth horizontal gradient; <paramref name="withAlpha"/> adds an alpha band (the same gradient: transparent on the left).</summary>
     public static string CreatePng(string path, int width, int height, bool withAlpha = false)
     {
         using var scratch = new ScratchDirectory();

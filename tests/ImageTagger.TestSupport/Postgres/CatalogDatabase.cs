@@ -29,7 +29,7 @@ public class CatalogDatabase : IAsyncLifetime
     /// <summary>The embedding dimension the catalog is configured with in this database.</summary>
     public virtual int EmbeddingDimensions => 768;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _adminConnectionString = await PostgresServer.GetAdminConnectionStringAsync();
         var template = await EnsureTemplateAsync(_adminConnectionString);
@@ -75,7 +75,7 @@ public class CatalogDatabase : IAsyncLifetime
     public CatalogDbContext CreateDbContext() =>
         new(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(DataSource, o => o.MigrationsHistoryTable("__ef_migrations_history")).Options);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         if (DataSource is not null)

@@ -1,0 +1,193 @@
+using ImageTagger.Catalog;
+using ImageTagger.Catalog.Images;
+using ImageTagger.Catalog.Jobs;
+using ImageTagger.Catalog.Tags;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ImageTagger.Api.Images;
+
+public enum ImageOrder
+{
+    Newest,
+    Oldest,
+    TakenAt,
+    FileName,
+}
+
+/// <summary>What the gallery filters by; every field is optional.</summary>
+public sealed record ImageFilter
+{
+    public long? FolderId { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public ImageStatus? Status { get; init; }
+    public string? Format { get; init; }
+    public DateTimeOffset? TakenFrom { get; init; }
+    public DateTimeOffset? TakenTo { get; init; }
+    public bool? HasGps { get; init; }
+    public string? Text { get; init; }
+}
+
+public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSource, JobQueue queue)
+{
+    public IQueryable<Image> Query(ImageFilter filter, ImageOrder order)
+    {
+        // Missing files are hidden unless asked for by status.
+        var query = filter.Status is { } status
+            ? db.Images.AsNoTracking().Where(i => i.Status == status)
+            : db.Images.AsNoTracking().Where(i => i.Status != ImageStatus.Missing);
+        if (filter.FolderId is { } folderId)
+        {
+            query = query.Where(i => i.FolderId == folderId);
+        }
+
+        foreach (var tag in filter.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct())
+        {
+            query = query.Where(i => i.Tags.Any(t => t.Tag!.NormalizedName == tag));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Format))
+        {
+            var format = filter.Format.Trim().ToLowerInvariant();
+            query = query.Where(i => i.Format == format);
+        }
+
+        if (filter.TakenFrom is { } from)
+        {
+            query = query.Where(i => i.TakenAt >= from);
+        }
+
+        if (filter.TakenTo is { } to)
+        {
+            query = query.Where(i => i.TakenAt < to);
+        }
+
+        if (filter.HasGps is { } hasGps)
+        {
+            query = hasGps ? query.Where(i => i.Latitude != null) : query.Where(i => i.Latitude == null);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var pattern = "%" + filter.Text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(i => EF.Functions.ILike(i.FileName, pattern) || EF.Functions.ILike(i.Description ?? "", pattern));
+        }
+
+        return order switch
+        {
+            ImageOrder.Oldest => query.OrderBy(i => i.Id),
+            ImageOrder.TakenAt => query.OrderByDescending(i => i.TakenAt.HasValue).ThenByDescending(i => i.TakenAt).ThenByDescending(i => i.Id),
+            ImageOrder.FileName => query.OrderBy(i => i.FileName).ThenBy(i => i.Id),
+            _ => query.OrderByDescending(i => i.Id),
+        };
+    }
+
+    public async Task<IReadOnlyDictionary<long, Image>> GetManyAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        await db.Images.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+
+    public Task<Image?> GetAsync(long id, CancellationToken cancellationToken) =>
+        db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+
+    /// <summary>Tags of many images in one query (the gallery's N+1 killer).</summary>
+    public async Task<IReadOnlyDictionary<long, ImageTag[]>> TagsOfAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken)
+    {
+        var tags = await db.ImageTags.AsNoTracking().Include(t => t.Tag).Where(t => imageIds.Contains(t.ImageId)).ToListAsync(cancellationToken);
+        return tags.GroupBy(t => t.ImageId).ToDictionary(g => g.Key, g => g.OrderBy(t => t.Tag!.Name, StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>Runs the pipeline again for these images from the given stage (analyze = everything).</summary>
+    public async Task<int> ReprocessAsync(IReadOnlyCollection<long>? imageIds, string stage, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long>();
+        var folders = new Dictionary<long, long>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, folder_id FROM images WHERE (@all OR id = ANY(@ids)) AND status NOT IN ('Missing', 'Duplicate')",
+            connection,
+            transaction))
+        {
+            select.Parameters.AddWithValue("all", imageIds is null);
+            select.Parameters.AddWithValue("ids", (imageIds ?? []).ToArray());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+                folders[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        if (stage == JobKinds.Describe || stage == JobKinds.Analyze)
+        {
+            // Asked for a fresh description: forget the old one so analysis does not skip the model.
+            await using var reset = new NpgsqlCommand("UPDATE images SET description_model = NULL, status = 'Discovered', error = NULL, updated_at = now() WHERE id = ANY(@ids)", connection, transaction);
+            reset.Parameters.AddWithValue("ids", ids.ToArray());
+            await reset.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var group in ids.GroupBy(id => folders[id]))
+        {
+            await queue.EnqueueForImagesAsync(connection, transaction, stage, group.ToList(), group.Key, priority: 5, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+
+    /// <summary>A user's own description: it is kept (the model will not overwrite it) and re-embedded.</summary>
+    public async Task<Image?> SetDescriptionAsync(long imageId, string description, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand(
+            "UPDATE images SET description = @d, description_model = 'user', described_at = now(), updated_at = now() WHERE id = @id RETURNING folder_id",
+            connection,
+            transaction))
+        {
+            update.Parameters.AddWithValue("d", description.Trim());
+            update.Parameters.AddWithValue("id", imageId);
+            if (await update.ExecuteScalarAsync(cancellationToken) is not long)
+            {
+                return null;
+            }
+        }
+
+        await QueueFollowUpsAsync(connection, transaction, [imageId], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await GetAsync(imageId, cancellationToken);
+    }
+
+    /// <summary>After a description or tag change: new embedding, and new metadata in the file where the folder asks for it.</summary>
+    public async Task QueueFollowUpsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> imageIds, CancellationToken cancellationToken)
+    {
+        var byFolder = new Dictionary<long, (List<long> Ids, bool WriteBack)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT i.id, i.folder_id, f.write_back_mode <> 'None' FROM images i JOIN folders f ON f.id = i.folder_id WHERE i.id = ANY(@ids) AND i.description IS NOT NULL",
+            connection,
+            transaction))
+        {
+            select.Parameters.AddWithValue("ids", imageIds.ToArray());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var folder = reader.GetInt64(1);
+                if (!byFolder.TryGetValue(folder, out var entry))
+                {
+                    entry = ([], reader.GetBoolean(2));
+                    byFolder[folder] = entry;
+                }
+
+                entry.Ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var (folderId, (ids, writeBack)) in byFolder)
+        {
+            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Embed, ids, folderId, priority: 5, cancellationToken);
+            if (writeBack)
+            {
+                await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.WriteBack, ids, folderId, priority: 5, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using ImageTagger.Ai;
+using ImageTagger.Ai.Tagging;
+using ImageTagger.Catalog.Embeddings;
+using ImageTagger.Catalog.Search;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace ImageTagger.Api.Search;
+
+/// <summary>
+/// Embeds the query with the same model as the images, then runs the catalog's search. The embedding is
+/// given a short time budget; when the model cannot answer, search degrades to keyword with a notice, and
+/// for a little while does not try again, so a down Ollama never slows every search.
+/// </summary>
+public sealed partial class SearchService(
+    ImageSearch search,
+    EmbeddingStore embeddings,
+    IEmbeddingGenerator<string, Embedding<float>> generator,
+    IOptions<OllamaOptions> ollama,
+    TimeProvider timeProvider,
+    ILogger<SearchService> logger)
+{
+    private static readonly TimeSpan s_queryEmbeddingBudget = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan s_backOffAfterFailure = TimeSpan.FromSeconds(15);
+    private static long s_unavailableUntilTicks;
+
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    {
+        QueryEmbedding? embedding = null;
+        if (request.Mode != SearchMode.Keyword && !string.IsNullOrWhiteSpace(request.Query))
+        {
+            embedding = await EmbedQueryAsync(request.Query, cancellationToken);
+        }
+
+        return await search.SearchAsync(request, embedding, cancellationToken);
+    }
+
+    /// <summary>Images whose embeddings are nearest to this image's (itself excluded).</summary>
+    public async Task<IReadOnlyList<VectorHit>> SimilarAsync(long imageId, int first, CancellationToken cancellationToken)
+    {
+        var model = ollama.Value.EmbeddingModel;
+        var own = await embeddings.GetAsync(imageId, model, cancellationToken);
+        if (own is null)
+        {
+            return [];
+        }
+
+        var hits = await embeddings.NearestAsync(own.Vector, model, Math.Clamp(first, 1, 100) + 1, cancellationToken: cancellationToken);
+        return hits.Where(h => h.ImageId != imageId).Take(first).ToList();
+    }
+
+    private async Task<QueryEmbedding?> EmbedQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        if (timeProvider.GetUtcNow().UtcTicks < Interlocked.Read(ref s_unavailableUntilTicks))
+        {
+            return null;
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(s_queryEmbeddingBudget);
+        try
+        {
+            var text = EmbeddingText.ForQuery(query, ollama.Value.EmbeddingQueryPrefix);
+            var result = await generator.GenerateAsync([text], new EmbeddingGenerationOptions { ModelId = ollama.Value.EmbeddingModel }, budget.Token);
+            var vector = result[0].Vector.ToArray();
+            if (vector.Length != embeddings.Dimensions)
+            {
+                LogWrongDimensions(logger, vector.Length, embeddings.Dimensions);
+                return null;
+            }
+
+            return new QueryEmbedding(ollama.Value.EmbeddingModel, vector);
+        }
+        catch (Exception ex) when (ex is OllamaException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Interlocked.Exchange(ref s_unavailableUntilTicks, (timeProvider.GetUtcNow() + s_backOffAfterFailure).UtcTicks);
+            LogEmbeddingUnavailable(logger, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>For tests and the "test connection" action: try the model again right away.</summary>
+    public static void ResetAvailability() => Interlocked.Exchange(ref s_unavailableUntilTicks, 0);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query embedding unavailable, searching by keyword: {Reason}")]
+    private static partial void LogEmbeddingUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The embedding model returned {Actual} dimensions, the catalog expects {Expected}")]
+    private static partial void LogWrongDimensions(ILogger logger, int actual, int expected);
+}

@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.Json;
+using ImageTagger.GraphQL.Language;
+using ImageTagger.GraphQL.Validation;
+
+namespace ImageTagger.GraphQL.Execution;
+
+/// <summary>One GraphQL request: a document (text or parsed), optional operation name, variables and extensions.</summary>
+public sealed class ExecutionRequest
+{
+    public string? Query { get; init; }
+    /// <summary>A pre-parsed document; takes precedence over <see cref="Query"/>.</summary>
+    public DocumentNode? Document { get; init; }
+    public string? OperationName { get; init; }
+    /// <summary>Raw variable values (JSON-like CLR values; see <see cref="ValueHelper.FromJson"/>).</summary>
+    public IReadOnlyDictionary<string, object?>? Variables { get; init; }
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+    public object? RootValue { get; init; }
+    public IServiceProvider? Services { get; init; }
+    public IDictionary<string, object?>? ContextData { get; init; }
+    /// <summary>Operation types allowed (e.g. GET requests allow only queries).</summary>
+    public IReadOnlySet<OperationType>? AllowedOperations { get; init; }
+}
+
+/// <summary>Engine settings, including the protective limits.</summary>
+public sealed class ExecutionOptions
+{
+    public bool EnableIntrospection { get; set; } = true;
+    /// <summary>Cancels execution after this time (null: no limit).</summary>
+    public TimeSpan? Timeout { get; set; }
+    /// <summary>Maximum selection depth (null: unlimited).</summary>
+    public int? MaxDepth { get; set; }
+    /// <summary>Maximum number of aliased fields in one document.</summary>
+    public int? MaxAliases { get; set; }
+    /// <summary>Maximum number of field selections in one document (after fragment expansion).</summary>
+    public int? MaxFields { get; set; }
+    /// <summary>Maximum complexity cost (field costs multiplied by <c>first</c>/<c>last</c> for lists).</summary>
+    public int? MaxComplexity { get; set; }
+    /// <summary>List size assumed by the complexity analysis when no first/last argument is given.</summary>
+    public int DefaultListSize { get; set; } = 10;
+    /// <summary>Maximum number of lexical tokens in a document.</summary>
+    public int MaxTokens { get; set; } = 15_000;
+    /// <summary>Maximum number of validation errors reported.</summary>
+    public int MaxValidationErrors { get; set; } = 100;
+    /// <summary>Show messages of arbitrary exceptions thrown by resolvers (otherwise a generic message).</summary>
+    public bool ExposeExceptionMessages { get; set; }
+    /// <summary>Add exception type and stack trace to error extensions (only for development).</summary>
+    public bool IncludeExceptionDetails { get; set; }
+    /// <summary>Extra validation rules run after the specified ones.</summary>
+    public IList<IValidationRule> AdditionalRules { get; } = [];
+    /// <summary>Number of parsed+validated documents kept in memory, keyed by query text.</summary>
+    public int DocumentCacheSize { get; set; } = 500;
+}
+
+public enum ExecutionResultKind { Success, RequestError, ValidationError, ParseError }
+
+/// <summary>The result of executing a request: data, errors and extensions, or a stream for subscriptions.</summary>
+public sealed class ExecutionResult
+{
+    public ExecutionResultKind Kind { get; init; }
+    /// <summary>True if execution started (then <c>data</c> is always written, possibly null).</summary>
+    public bool HasData { get; init; }
+    public ResultMap? Data { get; init; }
+    public IReadOnlyList<GraphQLError> Errors { get; init; } = [];
+    public IDictionary<string, object?>? Extensions { get; init; }
+    /// <summary>For subscriptions: one result per source event.</summary>
+    public IAsyncEnumerable<ExecutionResult>? Stream { get; init; }
+    /// <summary>The operation that was executed (if it was determined).</summary>
+    public OperationDefinitionNode? Operation { get; init; }
+
+    public static ExecutionResult FromErrors(ExecutionResultKind kind, IReadOnlyList<GraphQLError> errors) => new() { Kind = kind, Errors = errors };
+
+    public void WriteTo(Utf8JsonWriter writer, bool includeExceptionDetails = false)
+    {
+        writer.WriteStartObject();
+        if (Errors.Count > 0)
+        {
+            writer.WritePropertyName("errors");
+            writer.WriteStartArray();
+            foreach (var e in Errors) e.WriteTo(writer, includeExceptionDetails);
+            writer.WriteEndArray();
+        }
+        if (HasData)
+        {
+            writer.WritePropertyName("data");
+            ResultWriter.WriteValue(writer, Data);
+        }
+        if (Extensions is { Count: > 0 })
+        {
+            writer.WritePropertyName("extensions");
+            ResultWriter.WriteValue(writer, Extensions);
+        }
+        writer.WriteEndObject();
+    }
+
+    public string ToJson(bool indented = false, bool includeExceptionDetails = false)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteTo(w, includeExceptionDetails);
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    public JsonElement ToJsonElement() => JsonDocument.Parse(ToJson()).RootElement.Clone();
+}
+
+/// <summary>An ordered response object (keys in selection order), filled concurrently by slot.</summary>
+public sealed class ResultMap(int capacity)
+{
+    private readonly string[] _keys = new string[capacity];
+    private readonly object?[] _values = new object?[capacity];
+    private int _count;
+
+    public int Count => _count;
+
+    internal int Add(string key, object? value)
+    {
+        _keys[_count] = key;
+        _values[_count] = value;
+        return _count++;
+    }
+
+    internal void Set(int index, object? value) => _values[index] = value;
+
+    public object? this[string key]
+    {
+        get
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (_keys[i] == key) return _values[i];
+            }
+            throw new KeyNotFoundException(key);
+        }
+    }
+
+    public IEnumerable<KeyValuePair<string, object?>> Entries
+    {
+        get
+        {
+            for (var i = 0; i < _count; i++) yield return new(_keys[i], _values[i]);
+        }
+    }
+}
+
+/// <summary>Writes execution values (result maps, lists, primitives) as JSON.</summary>
+public static class ResultWriter
+{
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case int i: writer.WriteNumberValue(i); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case float f: writer.WriteNumberValue(f); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case short sh: writer.WriteNumberValue(sh); break;
+            case JsonElement je: je.WriteTo(writer); break;
+            case ResultMap map:
+                writer.WriteStartObject();
+                foreach (var (k, v) in map.Entries)
+                {
+                    writer.WritePropertyName(k);
+                    WriteValue(writer, v);
+                }
+                writer.WriteEndObject();
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> dict:
+                writer.WriteStartObject();
+                foreach (var (k, v) in dict)
+                {
+                    writer.WritePropertyName(k);
+                    WriteValue(writer, v);
+                }
+                writer.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable list:
+                writer.WriteStartArray();
+                foreach (var item in list) WriteValue(writer, item);
+                writer.WriteEndArray();
+                break;
+            default:
+                JsonSerializer.Serialize(writer, value, value.GetType());
+                break;
+        }
+    }
+}
