@@ -1,5 +1,6 @@
 using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Jobs;
+using ImageTagger.Catalog.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class CatalogServiceCollectionExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (set ConnectionStrings__{ConnectionName}).");
+        builder.Configuration.AddCatalogSettings();
         builder.Services.AddCatalog(connectionString, builder.Configuration);
         return builder;
     }

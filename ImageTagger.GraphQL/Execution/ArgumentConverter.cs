@@ -12,7 +12,8 @@ public static class ArgumentConverter
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public static T Convert<T>(object? value) => (T)Convert(value, typeof(T))!;
+    /// <summary>Converts; null gives <c>default</c> (also for non-nullable value types).</summary>
+    public static T Convert<T>(object? value) => Convert(value, typeof(T)) is { } converted ? (T)converted : default!;
 
     public static object? Convert(object? value, Type target)
     {

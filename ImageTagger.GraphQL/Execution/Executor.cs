@@ -325,6 +325,12 @@ public sealed class GraphQLExecutor
                 {
                     map.Add(key, vt.Result);
                 }
+                else if (vt.IsFaulted)
+                {
+                    // A null propagating from a synchronously failed non-null field ends this object at once (as graphql-js does):
+                    // later siblings are not started.
+                    vt.GetAwaiter().GetResult();
+                }
                 else
                 {
                     (pending ??= []).Add((map.Add(key, null), vt));
@@ -506,16 +512,22 @@ public sealed class GraphQLExecutor
             foreach (var item in items)
             {
                 var itemPath = new ResponsePath(path, index);
-                ValueTask<object?> vt;
-                try
+                var vt = CompleteValueAsync(itemType, nodes, ctx, itemPath, item);
+                if (vt.IsFaulted)
                 {
-                    vt = CompleteValueAsync(itemType, nodes, ctx, itemPath, item);
+                    object? value;
+                    try
+                    {
+                        value = vt.GetAwaiter().GetResult();
+                    }
+                    catch (Exception ex)
+                    {
+                        // Nullable item: record and continue; non-null item: propagates now, later items are not completed.
+                        value = HandleFieldError(ex, itemType, nodes, itemPath);
+                    }
+                    completed.Add(value);
                 }
-                catch (Exception ex)
-                {
-                    vt = new ValueTask<object?>(HandleFieldError(ex, itemType, nodes, itemPath));
-                }
-                if (vt.IsCompletedSuccessfully)
+                else if (vt.IsCompletedSuccessfully)
                 {
                     completed.Add(vt.Result);
                 }

@@ -16,7 +16,7 @@ public abstract class ImageJobHandler(NpgsqlDataSource dataSource) : IJobHandler
 
     public abstract Task HandleAsync(JobContext context, CancellationToken cancellationToken);
 
-    public async Task OnParkedAsync(ClaimedJob job, string error, CancellationToken cancellationToken)
+    public virtual async Task OnParkedAsync(ClaimedJob job, string error, CancellationToken cancellationToken)
     {
         if (job.ImageId is not { } imageId)
         {

@@ -62,4 +62,18 @@ public sealed class WriteBackHandler(NpgsqlDataSource dataSource, IMetadataWrite
                 .SetProperty(i => i.ModifiedAt, FileWalker.Truncate(info.LastWriteTimeUtc))
                 .SetProperty(i => i.UpdatedAt, DateTimeOffset.UtcNow), ct), cancellationToken);
     }
+
+    /// <summary>A file that cannot be written (read-only, odd path) keeps its description and tags: report, don't fail the image.</summary>
+    public override async Task OnParkedAsync(ClaimedJob job, string error, CancellationToken cancellationToken)
+    {
+        if (job.ImageId is not { } imageId)
+        {
+            return;
+        }
+
+        await using var command = DataSource.CreateCommand("UPDATE images SET error = @error, updated_at = now() WHERE id = @id");
+        command.Parameters.AddWithValue("error", $"{Kind}: {error}");
+        command.Parameters.AddWithValue("id", imageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -148,7 +148,10 @@ public static class LibrarySchema
                 {
                     var author = ctx.Parent<Author>();
                     var genre = ctx.Argument<Genre?>("genre");
-                    return Books.Where(b => b.AuthorId == author.Id && (genre is null || b.Genre == genre)).Take(ctx.Argument<int>("first"));
+                    var books = Books.Where(b => b.AuthorId == author.Id && (genre is null || b.Genre == genre)).ToList();
+                    var first = ctx.Argument<int>("first");
+                    return books.Take(first < 0 ? Math.Max(0, books.Count + first) : first); // JavaScript slice(0, first) semantics
+
                 }))
             .Field("rating", "Float"))
         .Object<Book>("Book", o => o
