@@ -172,7 +172,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     {
         await using var command = new NpgsqlCommand(
             """
-            UPDATE jobs SET state = 'Done', lease_owner = NULL, lease_expires = NULL, completed_at = now(), updated_at = now()
+            UPDATE jobs SET state = 'Done', lease_expires = NULL, completed_at = now(), updated_at = now() -- lease_owner stays: who did it
             WHERE id = @id AND state = 'Running' AND lease_owner = @owner
             RETURNING kind, folder_id, image_id;
             """,

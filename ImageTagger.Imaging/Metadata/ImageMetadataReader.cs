@@ -133,7 +133,13 @@ public sealed partial class ImageMetadataReader(ILogger<ImageMetadataReader> log
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var metadata = Build(directories);
+        var sidecar = ReadSidecar(path, out var sidecarWarning);
+        var metadata = Build(directories, sidecar);
+        if (sidecarWarning is not null)
+        {
+            metadata = metadata with { Warnings = [.. metadata.Warnings, sidecarWarning] };
+        }
+
         if (metadata.Warnings.Count > 0)
         {
             LogMetadataWarnings(logger, path, metadata.Warnings.Count, metadata.Warnings[0]);
@@ -142,13 +148,39 @@ public sealed partial class ImageMetadataReader(ILogger<ImageMetadataReader> log
         return metadata;
     }
 
-    internal static ImageMetadata Build(IReadOnlyList<MetadataDirectory> directories)
+    /// <summary>
+    /// An XMP sidecar (<c>photo.jpg.xmp</c>, as written in Sidecar mode) is part of the image's metadata:
+    /// it comes first, so its description and keywords win over the embedded ones.
+    /// </summary>
+    private static IXmpMeta? ReadSidecar(string imagePath, out string? warning)
+    {
+        warning = null;
+        var sidecar = imagePath + ".xmp";
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new FileStream(sidecar, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return XmpMetaFactory.Parse(stream);
+        }
+        catch (Exception ex) when (ex is XmpException or IOException or UnauthorizedAccessException or System.Xml.XmlException)
+        {
+            warning = $"sidecar {Path.GetFileName(sidecar)}: {ex.Message}";
+            return null;
+        }
+    }
+
+    internal static ImageMetadata Build(IReadOnlyList<MetadataDirectory> directories, IXmpMeta? sidecar = null)
     {
         var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
         var subIfds = directories.OfType<ExifSubIfdDirectory>().ToArray();
         var gps = directories.OfType<GpsDirectory>().FirstOrDefault();
         var iptc = directories.OfType<IptcDirectory>().FirstOrDefault();
-        var xmps = directories.OfType<XmpDirectory>().Select(d => Safe(() => d.XmpMeta)).OfType<IXmpMeta>().ToArray();
+        var embedded = directories.OfType<XmpDirectory>().Select(d => Safe(() => d.XmpMeta)).OfType<IXmpMeta>();
+        var xmps = (sidecar is null ? embedded : embedded.Prepend(sidecar)).ToArray();
         var warnings = directories.SelectMany(d => d.Errors.Select(e => $"{d.Name}: {e}")).Distinct().Take(50).ToList();
 
         var (local, offset) = ReadCaptureTime(ifd0, subIfds, xmps, gps);

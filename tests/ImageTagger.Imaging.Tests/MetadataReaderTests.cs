@@ -144,6 +144,17 @@ public sealed class MetadataReaderTests
     }
 
     [Fact]
+    public void Broken_sidecar_is_a_warning_not_a_failure()
+    {
+        using var dir = new TempImageDirectory();
+        var path = dir.Copy(SampleImages.Path("jpg", "xmp", "no_exif.jpg"));
+        File.WriteAllText(path + ".xmp", "<x:xmpmeta this is not xml");
+        var metadata = _reader.Read(path, Ct);
+        Assert.Equal("Der Goalie bin ig", metadata.Description);
+        Assert.Contains(metadata.Warnings, w => w.Contains("no_exif.jpg.xmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Whole_file_failures_are_typed()
     {
         using var dir = new TempImageDirectory();

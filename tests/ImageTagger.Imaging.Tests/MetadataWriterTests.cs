@@ -140,6 +140,11 @@ public sealed class MetadataWriterTests : IAsyncLifetime
         var gps = await _exifTool.ExecuteAsync(["-s3", "-n", "-XMP:GPSLatitude", result.WrittenPath!], Ct);
         Assert.StartsWith("43.46", gps.Output.Trim(), StringComparison.Ordinal);
 
+        // Our reader merges the sidecar: its description wins, its keywords come first.
+        var merged = _reader.Read(path, Ct);
+        Assert.Equal("Toskana", merged.Description);
+        Assert.Equal(s_unicodeKeywords, merged.Keywords);
+
         await _writer.WriteAsync(path, new ImageAnnotation("Siena", ["Dom"]), WriteBackMode.Sidecar, Ct);
         var updated = await _writer.ReadAsync(result.WrittenPath!, Ct);
         Assert.Equal("Siena", updated.Description);
@@ -157,7 +162,10 @@ public sealed class MetadataWriterTests : IAsyncLifetime
         var sidecar = await _writer.ReadAsync(result.WrittenPath!, Ct);
         Assert.Equal("Ours", sidecar.Values("XMP-dc:Description").Single());
         Assert.Equal(["mine"], sidecar.Values("XMP-dc:Subject"));
-        Assert.Equal("XMP", _reader.Read(path, Ct).Keywords[0]); // image untouched
+        Assert.Equal("XMP", (await _writer.ReadAsync(path, Ct)).Values("XMP-dc:Subject")[0]); // image untouched
+        var merged = _reader.Read(path, Ct);
+        Assert.Equal("Ours", merged.Description);
+        Assert.Equal("mine", merged.Keywords[0]);
         AssertNoTempFiles();
     }
 

@@ -9,11 +9,16 @@ namespace ImageTagger.Processing.Tests;
 internal static class ProcessingTestHost
 {
     /// <summary>The real Processing service composition against a test database, with options overridden for speed.</summary>
-    public static IHost Build(CatalogDatabase database, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    public static IHost Build(CatalogDatabase database, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null) =>
+        Build(database.ConnectionString, database.EmbeddingDimensions, settings, configure);
+
+    public static IHost Build(string connectionString, int embeddingDimensions, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
-        builder.Configuration.AddConfiguration(database.CreateConfiguration(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["ConnectionStrings:imagetagger"] = connectionString,
+            ["Embedding:Dimensions"] = embeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Processing:PollInterval"] = "00:00:00.200",
             ["Processing:RetryBaseDelay"] = "00:00:00.050",
             ["Processing:RetryMaxDelay"] = "00:00:00.200",
@@ -21,7 +26,7 @@ internal static class ProcessingTestHost
             ["Processing:WatchDebounce"] = "00:00:00.300",
             ["Processing:RescanInterval"] = "00:00:00",
             ["Processing:WorkerId"] = "test-" + Guid.NewGuid().ToString("N")[..6],
-        }));
+        });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
