@@ -12,14 +12,16 @@ public sealed class ThumbnailStore(string root)
         Path.Combine(Root, (imageId / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), $"{imageId}-{longSide}{(format == ThumbnailFormat.WebP ? ".webp" : ".jpg")}");
 
     /// <summary>Writes atomically (temp file + rename) so a reader never sees half a thumbnail.</summary>
-    public async Task WriteAsync(long imageId, EncodedImage image, CancellationToken cancellationToken)
+    public Task WriteAsync(long imageId, EncodedImage image, CancellationToken cancellationToken) =>
+        WriteFileAsync(PathFor(imageId, image.RequestedLongSide, image.Format), image.Data, cancellationToken);
+
+    private static async Task WriteFileAsync(string path, byte[] data, CancellationToken cancellationToken)
     {
-        var path = PathFor(imageId, image.RequestedLongSide, image.Format);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
         {
-            await File.WriteAllBytesAsync(temp, image.Data, cancellationToken);
+            await File.WriteAllBytesAsync(temp, data, cancellationToken);
             File.Move(temp, path, overwrite: true);
         }
         finally
@@ -28,6 +30,26 @@ public sealed class ThumbnailStore(string root)
             {
                 File.Delete(temp);
             }
+        }
+    }
+
+    /// <summary>The downscaled JPEG for the vision model, kept between the analyze and describe stages.</summary>
+    public string AiImagePath(long imageId) =>
+        Path.Combine(Root, (imageId / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture), $"{imageId}-ai.jpg");
+
+    public Task WriteAiImageAsync(long imageId, EncodedImage image, CancellationToken cancellationToken) =>
+        WriteFileAsync(AiImagePath(imageId), image.Data, cancellationToken);
+
+    /// <summary>The cached model JPEG, or null when it is not there (older analysis, cache cleared).</summary>
+    public async Task<byte[]?> ReadAiImageAsync(long imageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(AiImagePath(imageId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOp
         if (isGet && options.EnableGraphiQL && !request.Query.ContainsKey("query") && AcceptsHtml(accept))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(GraphiQLPage.Render(request.PathBase + request.Path, options.GraphiQLAssetBaseUrl), context.RequestAborted);
+            await context.Response.WriteAsync(GraphiQLPage.Render(request.PathBase + request.Path, options.GraphiQLAssetBaseUrl, options.GraphiQLImportMap.AsReadOnly()), context.RequestAborted);
             return;
         }
 
@@ -87,6 +87,12 @@ public sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOp
             {
                 await WriteResult(context, mediaType, ExecutionResult.FromErrors(ExecutionResultKind.RequestError,
                     [new GraphQLError("PersistedQueryNotFound", (IReadOnlyList<SourceLocation>)[], null, new Dictionary<string, object?> { ["code"] = "PERSISTED_QUERY_NOT_FOUND" })]));
+                return;
+            }
+            if (stored is null && !options.AllowArbitraryDocuments)
+            {
+                // Trusted-documents mode: a hash that is not registered cannot smuggle in its own document.
+                await WriteRequestError(context, mediaType, StatusCodes.Status400BadRequest, "Only persisted documents are accepted.");
                 return;
             }
             if (stored is not null && query is not null && stored != query)

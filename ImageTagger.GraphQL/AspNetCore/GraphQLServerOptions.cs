@@ -17,8 +17,10 @@ public sealed class GraphQLServerOptions
     public int MaxDocumentBytes { get; set; } = 100_000;
     /// <summary>Serve GraphiQL to browsers (GET with <c>Accept: text/html</c>).</summary>
     public bool EnableGraphiQL { get; set; } = true;
-    /// <summary>Where the host serves GraphiQL's files (graphiql.min.js, graphiql.min.css, react, react-dom).</summary>
+    /// <summary>Where the host serves GraphiQL's ES modules and graphiql.css (see <see cref="GraphiQLPage.DefaultModules"/>).</summary>
     public string GraphiQLAssetBaseUrl { get; set; } = "/graphiql";
+    /// <summary>Import map entries replacing the defaults (e.g. <c>["react"] = "/lib/react.mjs"</c>).</summary>
+    public IDictionary<string, string> GraphiQLImportMap { get; } = new Dictionary<string, string>();
     /// <summary>Optional store of documents registered by SHA-256 hash (persisted queries).</summary>
     public IPersistedDocumentStore? PersistedDocuments { get; set; }
     /// <summary>When false, only documents from <see cref="PersistedDocuments"/> are executed (trusted documents).</summary>

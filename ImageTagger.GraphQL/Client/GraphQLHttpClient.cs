@@ -108,6 +108,8 @@ public sealed class GraphQLHttpClient(HttpClient http, Uri? endpoint = null)
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
+            // Buffered lines are returned without looking at the token: check it so cancellation is prompt.
+            cancellationToken.ThrowIfCancellationRequested();
             if (line.Length == 0)
             {
                 if (eventName == "complete") yield break;

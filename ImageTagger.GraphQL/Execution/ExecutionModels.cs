@@ -46,11 +46,19 @@ public sealed class ExecutionOptions
     public bool ExposeExceptionMessages { get; set; }
     /// <summary>Add exception type and stack trace to error extensions (only for development).</summary>
     public bool IncludeExceptionDetails { get; set; }
+    /// <summary>
+    /// Field middleware, outermost first: each gets the context and the next step (e.g. authorization by
+    /// <see cref="Types.FieldDefinition.Metadata"/>, tracing). Applies to every field, including default-resolved ones.
+    /// </summary>
+    public IList<FieldMiddleware> FieldMiddleware { get; } = [];
     /// <summary>Extra validation rules run after the specified ones.</summary>
     public IList<IValidationRule> AdditionalRules { get; } = [];
     /// <summary>Number of parsed+validated documents kept in memory, keyed by query text.</summary>
     public int DocumentCacheSize { get; set; } = 500;
 }
+
+/// <summary>Wraps field resolution; call <paramref name="next"/> to continue (or not, to short-circuit).</summary>
+public delegate ValueTask<object?> FieldMiddleware(IResolverContext context, Types.FieldResolver next);
 
 public enum ExecutionResultKind { Success, RequestError, ValidationError, ParseError }
 

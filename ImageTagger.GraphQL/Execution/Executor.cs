@@ -29,6 +29,9 @@ public sealed class ResponsePath(ResponsePath? previous, object key)
 /// </summary>
 public sealed class GraphQLExecutor
 {
+    /// <summary>Source of one activity per executed operation (OpenTelemetry GraphQL semantic conventions).</summary>
+    public static readonly System.Diagnostics.ActivitySource ActivitySource = new("ImageTagger.GraphQL");
+
     private readonly ConcurrentDictionary<string, (DocumentNode Document, IReadOnlyList<GraphQLError> Errors)> _cache = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<IValidationRule> _rules;
 
@@ -105,6 +108,12 @@ public sealed class GraphQLExecutor
             };
         }
 
+        var operationType = operation.Operation.ToString().ToLowerInvariant();
+        using var activity = ActivitySource.StartActivity(operation.Name is null ? operationType : $"{operationType} {operation.Name.Value}");
+        activity?.SetTag("graphql.operation.type", operationType);
+        activity?.SetTag("graphql.operation.name", operation.Name?.Value);
+        activity?.SetTag("graphql.document", request.Query);
+
         var varErrors = new List<GraphQLError>();
         var variables = ValueCoercion.CoerceVariableValues(Schema, operation, request.Variables, varErrors);
         if (varErrors.Count > 0) return new ExecutionResult { Kind = ExecutionResultKind.RequestError, Errors = varErrors, Operation = operation };
@@ -123,6 +132,7 @@ public sealed class GraphQLExecutor
         var token = timeoutCts?.Token ?? cancellationToken;
         var run = new ExecutionRun(this, request, operation, fragments, variables, token);
         var result = await run.ExecuteRootAsync(request.RootValue).ConfigureAwait(false);
+        if (result.Errors.Count > 0) activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Errors[0].Message);
         if (token.IsCancellationRequested && !cancellationToken.IsCancellationRequested && Options.Timeout is not null)
         {
             // Timed out: report it once, keep whatever partial data was produced.
@@ -370,10 +380,18 @@ public sealed class GraphQLExecutor
                 var args = fieldDef.Arguments.Count == 0 && node.Arguments.Count == 0
                     ? EmptyArgs
                     : ValueCoercion.GetArgumentValues(fieldDef.Arguments, node.Arguments, node, variables);
-                var ctx = new ResolverContext(this, parentType, fieldDef, nodes, path, args, source);
+                // The context is only allocated when a resolver needs it (default resolvers read the parent directly).
+                ResolverContext? ctx = null;
                 object? result;
-                if (fieldDef.Resolver is { } resolver)
+                if (_options.FieldMiddleware.Count > 0 && !fieldDef.Name.StartsWith("__", StringComparison.Ordinal))
                 {
+                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path, args, source);
+                    var vt = Pipeline(fieldDef, parentType)(ctx);
+                    result = vt.IsCompletedSuccessfully ? vt.Result : await vt.ConfigureAwait(false);
+                }
+                else if (fieldDef.Resolver is { } resolver)
+                {
+                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path, args, source);
                     var vt = resolver(ctx);
                     result = vt.IsCompletedSuccessfully ? vt.Result : await vt.ConfigureAwait(false);
                 }
@@ -385,7 +403,7 @@ public sealed class GraphQLExecutor
                 {
                     result = DefaultResolve(source, fieldDef.Name);
                 }
-                var completed = CompleteValueAsync(fieldDef.Type, nodes, ctx, path, result);
+                var completed = CompleteValueAsync(fieldDef.Type, nodes, new FieldInfo(parentType, fieldDef, ctx, args, source), path, result);
                 return completed.IsCompletedSuccessfully ? completed.Result : await completed.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -395,6 +413,22 @@ public sealed class GraphQLExecutor
         }
 
         private static readonly Dictionary<string, object?> EmptyArgs = [];
+
+        // The resolver wrapped by the configured middleware (outermost first).
+        private FieldResolver Pipeline(FieldDefinition fieldDef, ObjectType parentType)
+        {
+            FieldResolver next = fieldDef.Resolver
+                ?? (_isSubscriptionEvent && ReferenceEquals(parentType, _schema.Subscription)
+                    ? c => new ValueTask<object?>(c.Source)
+                    : c => new ValueTask<object?>(DefaultResolve(c.Source, c.Field.Name)));
+            for (var i = _options.FieldMiddleware.Count - 1; i >= 0; i--)
+            {
+                var middleware = _options.FieldMiddleware[i];
+                var inner = next;
+                next = c => middleware(c, inner);
+            }
+            return next;
+        }
 
         private static object? DefaultResolve(object? source, string name)
         {
@@ -430,7 +464,11 @@ public sealed class GraphQLExecutor
             }
         }
 
-        private async ValueTask<object?> CompleteValueAsync(GraphQLType returnType, List<FieldNode> nodes, ResolverContext ctx, ResponsePath path, object? result)
+        /// <summary>What value completion needs to know about the field; the resolver context is created lazily.</summary>
+        private readonly record struct FieldInfo(ObjectType ParentType, FieldDefinition Field, ResolverContext? Context,
+            IReadOnlyDictionary<string, object?> Arguments, object? Source);
+
+        private async ValueTask<object?> CompleteValueAsync(GraphQLType returnType, List<FieldNode> nodes, FieldInfo ctx, ResponsePath path, object? result)
         {
             if (result is Task task)
             {
@@ -464,7 +502,8 @@ public sealed class GraphQLExecutor
                     return await CompleteObjectAsync(ot, nodes, path, result).ConfigureAwait(false);
                 case InterfaceType or UnionType:
                     {
-                        var runtimeType = ResolveRuntimeType((NamedType)returnType, result, ctx);
+                        var context = ctx.Context ?? new ResolverContext(this, ctx.ParentType, ctx.Field, nodes, path, ctx.Arguments, ctx.Source);
+                        var runtimeType = ResolveRuntimeType((NamedType)returnType, result, context);
                         return await CompleteObjectAsync(runtimeType, nodes, path, result).ConfigureAwait(false);
                     }
                 default:
@@ -501,7 +540,7 @@ public sealed class GraphQLExecutor
 
         private readonly Dictionary<(ObjectType, List<FieldNode>), FieldGroups> _subfieldCache = [];
 
-        private async ValueTask<object?> CompleteListAsync(ListType type, List<FieldNode> nodes, ResolverContext ctx, ResponsePath path, object result)
+        private async ValueTask<object?> CompleteListAsync(ListType type, List<FieldNode> nodes, FieldInfo ctx, ResponsePath path, object result)
         {
             if (result is string || result is not IEnumerable items)
                 throw new GraphQLException($"Expected Iterable, but did not find one for field \"{ctx.ParentType.Name}.{ctx.Field.Name}\".");

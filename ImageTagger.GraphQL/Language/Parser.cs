@@ -466,14 +466,14 @@ public sealed class Parser
             case "enum":
                 {
                     var dirs = ParseDirectives(true);
-                    var values = OptionalEmptyMany(TokenKind.BraceL, ParseEnumValueDefinition, TokenKind.BraceR);
+                    var values = OptionalMany(TokenKind.BraceL, ParseEnumValueDefinition, TokenKind.BraceR);
                     if (extension && dirs.Count == 0 && values.Count == 0) throw Unexpected();
                     return new EnumTypeDefinitionNode { Description = description, Name = name, Directives = dirs, Values = values, IsExtension = extension, Location = Loc(start) };
                 }
             case "input":
                 {
                     var dirs = ParseDirectives(true);
-                    var fields = OptionalEmptyMany(TokenKind.BraceL, ParseInputValueDefinition, TokenKind.BraceR);
+                    var fields = OptionalMany(TokenKind.BraceL, ParseInputValueDefinition, TokenKind.BraceR);
                     if (extension && dirs.Count == 0 && fields.Count == 0) throw Unexpected();
                     return new InputObjectTypeDefinitionNode { Description = description, Name = name, Directives = dirs, Fields = fields, IsExtension = extension, Location = Loc(start) };
                 }
@@ -481,9 +481,6 @@ public sealed class Parser
                 throw Unexpected(keyword);
         }
     }
-
-    // graphql-js accepts "type A {}"? No: an empty field list is a syntax error, the braces are optional.
-    private List<T> OptionalEmptyMany<T>(TokenKind open, Func<T> item, TokenKind close) => OptionalMany(open, item, close);
 
     private List<NamedTypeNode> ParseImplementsInterfaces()
     {

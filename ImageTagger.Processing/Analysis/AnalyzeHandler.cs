@@ -92,11 +92,14 @@ public sealed partial class AnalyzeHandler(
             return;
         }
 
-        var (probe, renditions) = await Task.Run(() => (processor.Probe(path, cancellationToken), processor.CreateThumbnails(path, cancellationToken)), cancellationToken);
-        foreach (var rendition in renditions)
+        // One decode gives the thumbnails and the model's JPEG; the latter is cached so describe need not decode again.
+        var (probe, renditions) = await Task.Run(() => (processor.Probe(path, cancellationToken), processor.CreateStandardRenditions(path, cancellationToken)), cancellationToken);
+        foreach (var rendition in renditions.Thumbnails)
         {
             await thumbnails.WriteAsync(image.Id, rendition, cancellationToken);
         }
+
+        await thumbnails.WriteAiImageAsync(image.Id, renditions.AiImage, cancellationToken);
 
         ImageMetadata metadata;
         try

@@ -12,7 +12,7 @@ using Npgsql;
 namespace ImageTagger.Processing.Description;
 
 /// <summary>Asks the vision model for a description and tags, then queues the embedding and the write-back.</summary>
-public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor processor, IImageDescriber describer) : ImageJobHandler(dataSource)
+public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor processor, ThumbnailStore thumbnails, IImageDescriber describer) : ImageJobHandler(dataSource)
 {
     /// <summary>Errors that say the model could not be reached start with this, so they can be re-queued when it is back.</summary>
     public const string UnavailablePrefix = "ollama unavailable: ";
@@ -27,10 +27,11 @@ public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor
             return;
         }
 
-        EncodedImage aiImage;
+        byte[] jpeg;
         try
         {
-            aiImage = await Task.Run(() => processor.CreateAiImage(image.Path, cancellationToken), cancellationToken);
+            jpeg = await thumbnails.ReadAiImageAsync(image.Id, cancellationToken)
+                ?? (await Task.Run(() => processor.CreateAiImage(image.Path, cancellationToken), cancellationToken)).Data;
         }
         catch (ImageDecodeException) when (!File.Exists(image.Path))
         {
@@ -45,7 +46,7 @@ public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor
         ImageDescription description;
         try
         {
-            description = await describer.DescribeAsync(aiImage.Data, aiImage.ContentType, new ImageHints
+            description = await describer.DescribeAsync(jpeg, "image/jpeg", new ImageHints
             {
                 FileName = image.FileName,
                 AltText = image.AltText,

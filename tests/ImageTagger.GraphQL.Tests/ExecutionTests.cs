@@ -302,3 +302,62 @@ public class ParameterBindingTests
         Assert.Equal("""{"data":{"search":["cat","catalog"],"owner":{"greeting":"Hi Ann!"},"optional":true}}""", result.ToJson());
     }
 }
+
+public class FieldMiddlewareTests
+{
+    [Fact]
+    public async Task MiddlewareCanAuthorizeAndObserveEveryField()
+    {
+        var schema = new SchemaBuilder()
+            .Object("Account", o => o.Field("name", "String").Field("balance", "Int", f => f.Metadata("role", "admin")))
+            .Query(q => q.Field("account", "Account", _ => new Dictionary<string, object?> { ["name"] = "Ann", ["balance"] = 10 }))
+            .Build();
+        var seen = new List<string>();
+        var options = new ExecutionOptions();
+        options.FieldMiddleware.Add(async (ctx, next) =>
+        {
+            lock (seen) seen.Add(ctx.ParentType.Name + "." + ctx.Field.Name);
+            return await next(ctx);
+        });
+        options.FieldMiddleware.Add((ctx, next) =>
+            ctx.Field.Metadata.TryGetValue("role", out var role) && !(ctx.ContextData.TryGetValue("role", out var have) && Equals(have, role))
+                ? throw new GraphQLException("Not authorized.", new Dictionary<string, object?> { ["code"] = "FORBIDDEN" })
+                : next(ctx));
+        var executor = new GraphQLExecutor(schema, options);
+        var user = await executor.ExecuteAsync(new ExecutionRequest { Query = "{ account { name balance } __typename }", ContextData = new Dictionary<string, object?>() }, TestContext.Current.CancellationToken);
+        Assert.Equal("""{"errors":[{"message":"Not authorized.","locations":[{"line":1,"column":18}],"path":["account","balance"],"extensions":{"code":"FORBIDDEN"}}],"data":{"account":{"name":"Ann","balance":null},"__typename":"Query"}}""", user.ToJson());
+        Assert.Equal(["Query.account", "Account.name", "Account.balance"], seen);
+        var admin = await executor.ExecuteAsync(new ExecutionRequest { Query = "{ account { balance } }", ContextData = new Dictionary<string, object?> { ["role"] = "admin" } }, TestContext.Current.CancellationToken);
+        Assert.Equal("""{"data":{"account":{"balance":10}}}""", admin.ToJson());
+    }
+}
+
+public class TracingTests
+{
+    [Fact]
+    public async Task EachOperationIsAnActivityWithGraphQLAttributes()
+    {
+        var activities = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "ImageTagger.GraphQL",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (activities) activities.Add(a); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var executor = new GraphQLExecutor(new SchemaBuilder().Query(q => q.Field("a", "Int", _ => 1).Field("bad", "Int", _ => throw new GraphQLException("nope"))).Build());
+        // Other tests run in parallel and also create activities: pick ours by their unique documents.
+        await executor.ExecuteAsync("query TracingProbe { a }", cancellationToken: TestContext.Current.CancellationToken);
+        await executor.ExecuteAsync("{ bad tracingProbe: a }", cancellationToken: TestContext.Current.CancellationToken);
+        lock (activities)
+        {
+            var named = Assert.Single(activities, a => (string?)a.GetTagItem("graphql.document") == "query TracingProbe { a }");
+            Assert.Equal("query TracingProbe", named.DisplayName);
+            Assert.Equal("query", named.GetTagItem("graphql.operation.type"));
+            Assert.Equal("TracingProbe", named.GetTagItem("graphql.operation.name"));
+            var failed = Assert.Single(activities, a => (string?)a.GetTagItem("graphql.document") == "{ bad tracingProbe: a }");
+            Assert.Equal("query", failed.DisplayName);
+            Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, failed.Status);
+        }
+    }
+}

@@ -73,6 +73,7 @@ public sealed class GraphQLServerFixture : IAsyncLifetime
                 options.MaxDocumentBytes = 2_000;
                 options.Execution.MaxDepth = 5;
                 options.GraphiQLAssetBaseUrl = "/assets/graphiql";
+                options.GraphiQLImportMap["react"] = "/custom/react.mjs";
             });
         _app = builder.Build();
         _app.MapGraphQL("/graphql");
@@ -198,8 +199,10 @@ public sealed class HttpTests(GraphQLServerFixture server) : IClassFixture<Graph
         using var response = await server.Http.SendAsync(request, Ct);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync(Ct);
-        Assert.Contains("/assets/graphiql/graphiql.min.js", html, StringComparison.Ordinal);
-        Assert.Contains("createFetcher({ url: \"/graphql\" })", html, StringComparison.Ordinal);
+        Assert.Contains("\"graphiql\":\"/assets/graphiql/graphiql.js\"", html, StringComparison.Ordinal);
+        Assert.Contains("\"react\":\"/custom/react.mjs\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/assets/graphiql/graphiql.css\"", html, StringComparison.Ordinal);
+        Assert.Contains("createGraphiQLFetcher({ url: new URL(\"/graphql\", location.href).href })", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -259,15 +262,13 @@ public sealed class HttpTests(GraphQLServerFixture server) : IClassFixture<Graph
     public async Task ClosingTheEventStreamDisposesTheSourceStream()
     {
         var client = new GraphQLHttpClient(server.Http, new Uri("graphql", UriKind.Relative));
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var received = 0;
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        // Leaving the loop disposes the enumerator, which closes the HTTP response (the client going away).
+        await foreach (var r in client.SubscribeAsync("subscription { forever }", cancellationToken: Ct))
         {
-            await foreach (var r in client.SubscribeAsync("subscription { forever }", cancellationToken: cts.Token))
-            {
-                if (++received == 3) await cts.CancelAsync();
-            }
-        });
+            Assert.Equal(received, r.GetData<int>("forever"));
+            if (++received == 3) break;
+        }
         Assert.Equal(3, received);
         await server.ForeverDisposed.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.True(server.ForeverDisposed.Task.IsCompletedSuccessfully);
@@ -291,5 +292,62 @@ public sealed class HttpTests(GraphQLServerFixture server) : IClassFixture<Graph
         await process.WaitForExitAsync(Ct);
         Assert.True(process.ExitCode == 0, error);
         Assert.Equal("""[{"data":{"count":1}},{"data":{"count":2}},{"data":{"count":3}}]""", output);
+    }
+}
+
+public sealed class ClientRegistrationTests(GraphQLServerFixture server) : IClassFixture<GraphQLServerFixture>
+{
+    [Fact]
+    public async Task TypedClientFromDependencyInjectionTalksToTheServer()
+    {
+        var services = new ServiceCollection();
+        services.AddGraphQLHttpClient(new Uri(server.BaseAddress, "graphql"));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<GraphQLHttpClient>();
+        Assert.Equal("Hello DI", await client.QueryAsync<string>("{ hello(name: \"DI\") }", property: "hello", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddGraphQLHttpClient(new Uri("graphql", UriKind.Relative)));
+    }
+}
+
+public class TrustedDocumentsTests
+{
+    [Fact]
+    public async Task OnlyRegisteredDocumentsRunAndContextFactoryFeedsResolvers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryPersistedDocumentStore();
+        var hash = store.Register("{ tenant }");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddGraphQL(s => s.Query(q => q.Field("tenant", "String", ctx => ctx.ContextData["tenant"])), o =>
+        {
+            o.PersistedDocuments = store;
+            o.AllowArbitraryDocuments = false;
+            o.ContextFactory = http => new Dictionary<string, object?> { ["tenant"] = http.Request.Headers["X-Tenant"].ToString() };
+        });
+        await using var app = builder.Build();
+        app.MapGraphQL();
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address + "/") };
+        http.DefaultRequestHeaders.Add("X-Tenant", "acme");
+
+        using var arbitrary = await http.PostAsync("graphql", new StringContent("""{"query":"{ tenant }"}""", Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, arbitrary.StatusCode);
+        Assert.Contains("Only persisted documents are accepted.", await arbitrary.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+
+        var body = JsonSerializer.Serialize(new { extensions = new { persistedQuery = new { version = 1, sha256Hash = hash } } });
+        using var persisted = await http.PostAsync("graphql", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        Assert.Equal("""{"data":{"tenant":"acme"}}""", await persisted.Content.ReadAsStringAsync(ct));
+
+        // A new document with a matching hash is not registered automatically in trusted mode.
+        var sneaky = JsonSerializer.Serialize(new { query = "{ __typename }", extensions = new { persistedQuery = new { version = 1, sha256Hash = InMemoryPersistedDocumentStore.Hash("{ __typename }") } } });
+        using var sneakyResponse = await http.PostAsync("graphql", new StringContent(sneaky, Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, sneakyResponse.StatusCode);
+        Assert.DoesNotContain("\"data\"", await sneakyResponse.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        var again = JsonSerializer.Serialize(new { extensions = new { persistedQuery = new { version = 1, sha256Hash = InMemoryPersistedDocumentStore.Hash("{ __typename }") } } });
+        using var againResponse = await http.PostAsync("graphql", new StringContent(again, Encoding.UTF8, "application/json"), ct);
+        Assert.Contains("PersistedQueryNotFound", await againResponse.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 }

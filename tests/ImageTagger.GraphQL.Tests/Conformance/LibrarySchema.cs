@@ -114,10 +114,13 @@ public static class LibrarySchema
         new("b3", "Robots", 1950, null, Genre.Science, "a2", []),
     ];
 
-    /// <summary>Counts batch calls of the author loader, to show that lists do not cause N+1 loads.</summary>
-    private static int _authorBatchCalls;
-
-    public static int AuthorBatchCalls => Volatile.Read(ref _authorBatchCalls);
+    /// <summary>Counts batch calls of one schema's author loader, to show that lists do not cause N+1 loads.</summary>
+    public sealed class BatchCounter
+    {
+        private int _calls;
+        public int Calls => Volatile.Read(ref _calls);
+        public void Increment() => Interlocked.Increment(ref _calls);
+    }
 
     public sealed class Counter
     {
@@ -125,7 +128,7 @@ public static class LibrarySchema
         public int Next() => Interlocked.Increment(ref _value);
     }
 
-    public static Schema Build() => new SchemaBuilder()
+    public static Schema Build(BatchCounter? authorBatches = null) => new SchemaBuilder()
         .Directive("cached", [DirectiveLocation.Field, DirectiveLocation.Query], d => d
             .Description("Marks an element as cached.").Repeatable().Argument("ttl", "Int", 60))
         .Scalar(new DateTimeScalar())
@@ -165,7 +168,7 @@ public static class LibrarySchema
             .Field("author", "Author!", f => f.Resolve(ctx => ctx.DataLoaders
                 .GetOrCreate<string, Author>("authorsById", (ids, _) =>
                 {
-                    Interlocked.Increment(ref _authorBatchCalls);
+                    authorBatches?.Increment();
                     return Task.FromResult<IReadOnlyDictionary<string, Author>>(Authors.Where(a => ids.Contains(a.Id)).ToDictionary(a => a.Id));
                 })
                 .LoadAsync(ctx.Parent<Book>().AuthorId)))

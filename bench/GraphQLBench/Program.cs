@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using ImageTagger.GraphQL.Execution;
+using ImageTagger.GraphQL.Language;
+using ImageTagger.GraphQL.Types;
+using GraphQLBench;
+
+// Parse + validate + execute on every request (no document cache), like graphql-js's graphql() without caching.
+var users = Enumerable.Range(1, 3).Select(i => new User($"u{i}", $"User {i}", $"user{i}@example.com")).ToArray();
+var images = Enumerable.Range(1, 10).Select(i => new Image(
+    $"img{i}", $"Image {i}", 800 + i, 600 + i, i / 2.0, "2024-01-01T00:00:00Z",
+    [new Tag("cat", 0.9), new Tag("sofa", 0.5)], users[i % 3], i % 2 == 0 ? new Camera("Canon", "R5", 100 * i) : null)).ToArray();
+
+var schema = new SchemaBuilder()
+    .AddTypeDefinitions(BenchSchema.Sdl)
+    .Object("Query", q => q
+        .Resolve("images", ctx => images.Take(ctx.Argument<int>("first")))
+        .Resolve("viewer", _ => users[0]))
+    .Build();
+var executor = new GraphQLExecutor(schema, new ExecutionOptions { DocumentCacheSize = 0 });
+var variables = new Dictionary<string, object?> { ["first"] = 10L };
+
+async Task<ExecutionResult> RunOnce()
+{
+    var document = Parser.Parse(BenchSchema.Query);
+    return await executor.ExecuteAsync(new ExecutionRequest { Document = document, Variables = variables });
+}
+
+var check = await RunOnce();
+if (check.Errors.Count > 0) throw new InvalidOperationException(check.Errors[0].Message);
+var resultJson = check.ToJson();
+
+// Allocation per phase (one request, after warm-up), to show where the bytes go.
+static long Measure(Action action)
+{
+    action();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    for (var i = 0; i < 100; i++) action();
+    return (GC.GetTotalAllocatedBytes(precise: true) - before) / 100;
+}
+var parsed = Parser.Parse(BenchSchema.Query);
+var parseBytes = Measure(() => Parser.Parse(BenchSchema.Query));
+var validateBytes = Measure(() => ImageTagger.GraphQL.Validation.DocumentValidator.Validate(schema, parsed));
+var cachedExecutor = new GraphQLExecutor(schema);
+var executeBytes = Measure(() => cachedExecutor.ExecuteAsync(new ExecutionRequest { Query = BenchSchema.Query, Variables = variables }).GetAwaiter().GetResult());
+
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+for (var i = 0; i < 2000; i++) await RunOnce(); // warm-up (JIT tiers)
+GC.Collect();
+var sw = Stopwatch.StartNew();
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+long n = 0;
+while (sw.Elapsed.TotalSeconds < seconds)
+{
+    await RunOnce();
+    n++;
+}
+sw.Stop();
+var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)n;
+var dotnetRps = n / sw.Elapsed.TotalSeconds;
+
+// graphql-js, same schema, data, query and duration (bench.js); run with node from the conformance folder's node_modules.
+var dir = AppContext.BaseDirectory;
+var root = new DirectoryInfo(dir);
+while (root is not null && !File.Exists(Path.Combine(root.FullName, "ImageTagger.sln"))) root = root.Parent;
+string? jsLine = null;
+if (root is not null)
+{
+    var psi = new ProcessStartInfo("node")
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        WorkingDirectory = Path.Combine(root.FullName, "bench", "GraphQLBench"),
+    };
+    foreach (var a in new[] { "--expose-gc", "--max-semi-space-size=256", "bench.js", seconds.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+    try
+    {
+        using var p = Process.Start(psi)!;
+        jsLine = (await p.StandardOutput.ReadToEndAsync()).Trim();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) jsLine = "error: " + await p.StandardError.ReadToEndAsync();
+    }
+    catch (System.ComponentModel.Win32Exception ex)
+    {
+        jsLine = "error: " + ex.Message;
+    }
+}
+
+Console.WriteLine($"Workload: parse + validate + execute, {BenchSchema.Query.Split('\n').Length} lines, 30 selections, 10 images; result {resultJson.Length} bytes");
+Console.WriteLine($"{"engine",-22} {"requests/s",12} {"alloc/request",16}");
+Console.WriteLine($"{"ImageTagger.GraphQL",-22} {dotnetRps,12:N0} {allocated,13:N0} B   (parse {parseBytes:N0} B, validate {validateBytes:N0} B, execute {executeBytes:N0} B)");
+if (jsLine is not null && !jsLine.StartsWith("error", StringComparison.Ordinal))
+{
+    var parts = jsLine.Split(' ');
+    var rps = double.Parse(parts[0], CultureInfo.InvariantCulture);
+    var bytes = double.Parse(parts[1], CultureInfo.InvariantCulture);
+    Console.WriteLine($"{"graphql-js " + parts[2],-22} {rps,12:N0} {bytes,13:N0} B (approx., V8 heap growth)");
+    var same = parts.Length > 3 && parts[3] == Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resultJson)));
+    Console.WriteLine(same ? "Results are identical JSON." : "Results differ from graphql-js!");
+}
+else
+{
+    Console.WriteLine($"graphql-js: {jsLine ?? "not run (ImageTagger.sln not found)"}");
+}
+
+internal sealed record User(string Id, string Name, string Email);
+internal sealed record Tag(string Name, double Score);
+internal sealed record Camera(string Make, string Model, int? Iso);
+internal sealed record Image(string Id, string Title, int Width, int Height, double? Rating, string TakenAt, Tag[] Tags, User Author, Camera? Camera);

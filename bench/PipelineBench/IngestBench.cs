@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using ImageTagger.TestSupport.Images;
+using ImageTagger.TestSupport.Ollama;
+using Npgsql;
+
+namespace PipelineBench;
+
+/// <summary>
+/// Ingest throughput for N 12-megapixel JPEGs: our pipeline (scan → analyze → describe → embed →
+/// write-back, loopback Ollama answering instantly) vs the classic pipeline (Pillow thumbnails + one
+/// exiftool process per file) vs the vipsthumbnail CLI alone (a floor for decode + thumbnail).
+/// </summary>
+internal static class IngestBench
+{
+    public static async Task RunAsync(int images, int runs)
+    {
+        var source = Path.Combine(Path.GetTempPath(), "bench-12mp-" + images);
+        if (!Directory.Exists(source) || Directory.GetFiles(source, "*.jpg").Length != images)
+        {
+            Directory.CreateDirectory(source);
+            Console.WriteLine($"generating {images} 12 MP JPEGs in {source} ...");
+            TestImageFactory.CreateMany(source, images, 4000, 3000);
+        }
+
+        var ours = new List<double>();
+        var pillow = new List<double>();
+        var vips = new List<double>();
+        var peak = new List<double>();
+        await using var ollama = await LoopbackOllamaServer.StartAsync();
+        for (var run = 0; run < runs; run++)
+        {
+            // Interleaved, so a noisy neighbour hurts every variant alike.
+            var (seconds, peakMiB) = await OursAsync(source, ollama, run);
+            ours.Add(images / seconds);
+            peak.Add(peakMiB);
+            pillow.Add(images / await PillowAsync(source));
+            vips.Add(images / await VipsThumbnailAsync(source));
+            Console.WriteLine($"run {run + 1}: ours {Bench.F(ours[^1])} img/s (peak {Bench.F(peakMiB, "0")} MiB), pillow+exiftool {Bench.F(pillow[^1])} img/s, vipsthumbnail {Bench.F(vips[^1])} img/s");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"| ingest of {images} × 12 MP JPEG (median of {runs}) | images/s | vs classic |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| ImageTagger pipeline (thumbs 256+1024 WebP, SHA-256, EXIF, AI JPEG, describe, embed, embedded write-back) | {Bench.F(Bench.Median(ours))} | {Bench.F(Bench.Median(ours) / Bench.Median(pillow), "0.00")}× |");
+        Console.WriteLine($"| classic: Pillow thumbnails + AI JPEG + SHA-256 + one exiftool per file | {Bench.F(Bench.Median(pillow))} | 1.00× |");
+        Console.WriteLine($"| vipsthumbnail CLI alone (1024 px, no metadata, no DB) | {Bench.F(Bench.Median(vips))} | {Bench.F(Bench.Median(vips) / Bench.Median(pillow), "0.00")}× |");
+        Console.WriteLine($"| peak memory of the Processing service | {Bench.F(Bench.Median(peak), "0")} MiB | |");
+    }
+
+    private static async Task<(double Seconds, double PeakMiB)> OursAsync(string source, LoopbackOllamaServer ollama, int run)
+    {
+        var work = CopyFolder(source, "ours");
+        var thumbnails = Directory.CreateTempSubdirectory("bench-thumbs-").FullName;
+        var connectionString = await Bench.CreateDatabaseAsync($"bench_ingest_{run}");
+        long folderId;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO folders (path, write_back_mode) VALUES (@p, 'Embedded') RETURNING id", connection);
+            insert.Parameters.AddWithValue("p", work);
+            folderId = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        using var service = Bench.StartService("ImageTagger.Processing", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__imagetagger"] = connectionString,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Ollama__Url"] = ollama.Url.ToString(),
+            ["Ollama__VisionModel"] = "llava:7b",
+            ["Ollama__MaxConcurrency"] = "4",
+            ["Processing__AiConcurrency"] = "4",
+            ["Processing__PollInterval"] = "00:00:00.200",
+            ["Processing__RescanInterval"] = "00:00:00",
+            ["Processing__WatchFolders"] = "false",
+            ["Storage__ThumbnailRoot"] = thumbnails,
+        });
+        var stopwatch = Stopwatch.StartNew();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await new ImageTagger.Catalog.Jobs.JobQueue(NpgsqlDataSource.Create(connectionString)).EnqueueAsync(ImageTagger.Catalog.Jobs.NewJob.ScanFolder(folderId));
+            var expected = Directory.GetFiles(work).Length;
+            var peak = 0.0;
+            while (true)
+            {
+                await using var command = new NpgsqlCommand(
+                    "SELECT (SELECT count(*) FROM images WHERE status IN ('Done','Failed') AND written_back_at IS NOT NULL OR status = 'Failed'), (SELECT count(*) FROM jobs WHERE state IN ('Queued','Running'))",
+                    connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                var done = reader.GetInt64(0);
+                var pending = reader.GetInt64(1);
+                await reader.DisposeAsync();
+                peak = Math.Max(peak, Bench.PeakMemoryMiB(service.Id));
+                if (done >= expected && pending == 0)
+                {
+                    break;
+                }
+
+                if (stopwatch.Elapsed > TimeSpan.FromMinutes(20))
+                {
+                    throw new TimeoutException($"ingest did not finish: {done}/{expected}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            var seconds = stopwatch.Elapsed.TotalSeconds;
+            service.Kill(entireProcessTree: true);
+            Directory.Delete(work, true);
+            Directory.Delete(thumbnails, true);
+            return (seconds, peak);
+        }
+    }
+
+    private static async Task<double> PillowAsync(string source)
+    {
+        var work = CopyFolder(source, "pillow");
+        var output = Directory.CreateTempSubdirectory("bench-pillow-").FullName;
+        var script = Path.Combine(Bench.RepoRoot, "bench", "PipelineBench", "classic_pipeline.py");
+        var stopwatch = Stopwatch.StartNew();
+        var (exit, text) = await Bench.RunAsync("/usr/bin/python3", [script, work, output]);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("classic pipeline failed: " + text);
+        }
+
+        Directory.Delete(work, true);
+        Directory.Delete(output, true);
+        return seconds;
+    }
+
+    private static async Task<double> VipsThumbnailAsync(string source)
+    {
+        var output = Directory.CreateTempSubdirectory("bench-vips-").FullName;
+        var files = Directory.GetFiles(source, "*.jpg");
+        var stopwatch = Stopwatch.StartNew();
+        var (exit, text) = await Bench.RunAsync("vipsthumbnail", ["--size", "1024", "-o", Path.Combine(output, "%s.jpg"), .. files]);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("vipsthumbnail failed: " + text);
+        }
+
+        Directory.Delete(output, true);
+        return seconds;
+    }
+
+    private static string CopyFolder(string source, string name)
+    {
+        var target = Directory.CreateTempSubdirectory($"bench-{name}-").FullName;
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        return target;
+    }
+}
