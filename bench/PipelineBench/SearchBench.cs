@@ -120,14 +120,14 @@ internal static class SearchBench
             }
         }
 
+        long firstId;
+        await using (var min = new NpgsqlCommand("SELECT min(id) FROM images", connection))
+        {
+            firstId = (long)(await min.ExecuteScalarAsync())!;
+        }
+
         await using (var writer = await connection.BeginTextImportAsync("COPY image_embeddings (image_id, model, dimensions, embedding, content_hash) FROM STDIN"))
         {
-            var firstId = 0L;
-            await using (var min = new NpgsqlCommand("SELECT min(id) FROM images", connection))
-            {
-                firstId = (long)(await min.ExecuteScalarAsync())!;
-            }
-
             var line = new StringBuilder(10_000);
             for (var i = 0; i < images; i++)
             {
