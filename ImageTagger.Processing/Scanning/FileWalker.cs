@@ -25,7 +25,8 @@ public static class FileWalker
 
     public static IEnumerable<FileCandidate> Walk(string root, bool recursive, CancellationToken cancellationToken = default)
     {
-        var visited = new HashSet<string>(StringComparer.Ordinal) { RealPath(root) };
+        var realRoot = RealPath(root);
+        var visited = new HashSet<string>(StringComparer.Ordinal) { realRoot };
         var pending = new Stack<string>();
         pending.Push(root);
         var options = new EnumerationOptions
@@ -58,8 +59,9 @@ public static class FileWalker
                 {
                     if (recursive && !System.IO.Path.GetFileName(entry.Path).StartsWith('.'))
                     {
+                        // A link may only lead somewhere inside the folder: never out of the roots the user allowed.
                         var real = entry.IsLink ? RealPath(entry.Path) : entry.Path;
-                        if (visited.Add(real))
+                        if ((!entry.IsLink || IsInside(real, realRoot)) && visited.Add(real))
                         {
                             pending.Push(entry.Path);
                         }
@@ -78,7 +80,7 @@ public static class FileWalker
                     // A symlinked file: report its target's size and time, or skip it if it dangles.
                     var info = new FileInfo(entry.Path);
                     var target = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-                    if (target is null || !target.Exists)
+                    if (target is null || !target.Exists || !IsInside(target.FullName, realRoot))
                     {
                         continue;
                     }
@@ -94,6 +96,9 @@ public static class FileWalker
 
     /// <summary>PostgreSQL keeps microseconds; compare file times at that precision.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+
+    private static bool IsInside(string path, string root) =>
+        path == root || path.StartsWith(System.IO.Path.TrimEndingDirectorySeparator(root) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string RealPath(string path)
     {

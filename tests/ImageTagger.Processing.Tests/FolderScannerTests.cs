@@ -136,6 +136,25 @@ public sealed class FolderScannerTests(CatalogDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Symlinks_leading_out_of_the_folder_are_not_followed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        using var outside = new TempFolder();
+        temp.Write("inside.jpg");
+        var secret = outside.Write("secret/private.jpg");
+        Directory.CreateSymbolicLink(Path.Combine(temp.Path, "escape"), Path.Combine(outside.Path, "secret"));
+        File.CreateSymbolicLink(Path.Combine(temp.Path, "linked.jpg"), secret);
+        var (scanner, host) = await CreateAsync();
+        using var _ = host;
+        var folder = await ProcessingTestHost.AddFolderAsync(database, temp.Path, ct: ct);
+
+        await scanner.ScanAsync(folder.Id, ct);
+
+        Assert.Equal(["inside.jpg"], (await ImagesAsync(folder.Id)).Select(i => i.FileName));
+    }
+
+    [Fact]
     public async Task A_folder_that_is_not_there_is_reported_and_nothing_is_marked_missing()
     {
         var ct = TestContext.Current.CancellationToken;
