@@ -36,6 +36,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddDbContext<CatalogDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobNotifications>();
         services.AddSingleton<EmbeddingStore>();
         services.AddOptions<Search.SearchOptions>().Bind(configuration.GetSection(Search.SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Search.ImageSearch>();
