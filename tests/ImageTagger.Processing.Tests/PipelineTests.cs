@@ -19,17 +19,8 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
 {
     private static IHost BuildHost(CatalogDatabase database, LoopbackOllamaServer ollama, string thumbnails, Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Ollama:Url"] = ollama.Url.ToString(),
-            ["Ollama:VisionModel"] = "llava:7b",
-            ["Ollama:EmbeddingModel"] = "nomic-embed-text",
-            ["Ollama:MaxRetries"] = "0",
-            ["Ollama:RetryBaseDelay"] = "00:00:00.010",
-            ["Ollama:RequestTimeout"] = "00:00:05",
-            ["Processing:ThumbnailRoot"] = thumbnails,
-            ["Processing:AiRecoveryInterval"] = "00:00:00.300",
-        };
+        var settings = ProcessingTestHost.PipelineSettings(ollama.Url, thumbnails,
+            ("Ollama:RetryBaseDelay", "00:00:00.010"), ("Ollama:RequestTimeout", "00:00:05"), ("Processing:AiRecoveryInterval", "00:00:00.300"), ("Processing:WatchFolders", "true"));
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;

@@ -37,6 +37,26 @@ internal static class ProcessingTestHost
         return builder.Build();
     }
 
+    /// <summary>Settings for a pipeline run against the loopback Ollama: no client-side retries (the job queue retries), no watcher.</summary>
+    public static Dictionary<string, string?> PipelineSettings(Uri ollama, string thumbnails, params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Ollama:Url"] = ollama.ToString(),
+            ["Ollama:VisionModel"] = "llava:7b",
+            ["Ollama:EmbeddingModel"] = "nomic-embed-text",
+            ["Ollama:MaxRetries"] = "0",
+            ["Processing:ThumbnailRoot"] = thumbnails,
+            ["Processing:WatchFolders"] = "false",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public static async Task<Folder> AddFolderAsync(CatalogDatabase database, string path, bool recursive = true, CancellationToken ct = default)
     {
         await using var db = database.CreateDbContext();

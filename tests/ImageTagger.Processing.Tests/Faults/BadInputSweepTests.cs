@@ -43,13 +43,7 @@ public sealed class BadInputSweepTests(CatalogDatabase database) : IClassFixture
         var total = copied + 6;
 
         var folderId = (await ProcessingTestHost.AddFolderAsync(database, photos.Path, ct: ct)).Id;
-        using var host = ProcessingTestHost.Build(database, new()
-        {
-            ["Ollama:Url"] = ollama.Url.ToString(),
-            ["Ollama:VisionModel"] = "llava:7b",
-            ["Processing:ThumbnailRoot"] = thumbs.Path,
-            ["Processing:WatchFolders"] = "false",
-        });
+        using var host = ProcessingTestHost.Build(database, ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path));
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folderId), ct);
         await ProcessingTestHost.WaitUntilAsync(async () =>

@@ -29,14 +29,7 @@ public sealed class DatabaseRestartTests
             TestImageFactory.CreateJpeg(photos.File($"r{i}.jpg"), 400 + i, 300);
         }
 
-        using var host = ProcessingTestHost.Build(connectionString, 768, new()
-        {
-            ["Ollama:Url"] = ollama.Url.ToString(),
-            ["Ollama:VisionModel"] = "llava:7b",
-            ["Ollama:MaxRetries"] = "0",
-            ["Processing:ThumbnailRoot"] = thumbs.Path,
-            ["Processing:WatchFolders"] = "false",
-        });
+        using var host = ProcessingTestHost.Build(connectionString, 768, ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path));
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         long folderId;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))

@@ -123,14 +123,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         const int count = 18;
         var folderId = await AddFolderWithImagesAsync(photos, count, seed: 47);
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Ollama:Url"] = ollama.Url.ToString(),
-            ["Ollama:VisionModel"] = "llava:7b",
-            ["Ollama:MaxRetries"] = "0",
-            ["Processing:ThumbnailRoot"] = thumbs.Path,
-            ["Processing:WatchFolders"] = "false",
-        };
+        var settings = ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path);
         var hosts = Enumerable.Range(0, 3).Select(i => ProcessingTestHost.Build(database, new(settings) { ["Processing:WorkerId"] = $"instance-{i}" })).ToList();
         try
         {
@@ -176,14 +169,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         ollama.FailNext(LoopbackEndpoint.Embed, LoopbackFault.Status(503, "loading model"));
         ollama.FailNext(LoopbackEndpoint.Embed, LoopbackFault.Garbage("not json at all"));
 
-        using var host = ProcessingTestHost.Build(database, new()
-        {
-            ["Ollama:Url"] = ollama.Url.ToString(),
-            ["Ollama:VisionModel"] = "llava:7b",
-            ["Ollama:MaxRetries"] = "0",
-            ["Ollama:RequestTimeout"] = "00:00:02",
-            ["Processing:ThumbnailRoot"] = thumbs.Path,
-        });
+        using var host = ProcessingTestHost.Build(database, ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path, ("Ollama:RequestTimeout", "00:00:02")));
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folderId), ct);
         await ProcessingTestHost.WaitUntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done despite the faults");
