@@ -1,0 +1,106 @@
+using ImageTagger.Web.Api;
+using ImageTagger.Web.Components.Pages.Folders;
+using ImageTagger.Web.Components.Pages.Gallery;
+using ImageTagger.Web.Components.Pages.Images;
+using ImageTagger.Web.Components.Pages.Search;
+using ImageTagger.Web.Components.Pages.Settings;
+using ImageTagger.Web.Components.Pages.Tags;
+using ImageTagger.Web.Media;
+using Microsoft.Extensions.Options;
+
+namespace ImageTagger.Web;
+
+public static class WebServiceExtensions
+{
+    public const string MediaClient = "api-media";
+    public const string EventsClient = "api-events";
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (builder is WebApplicationBuilder web)
+        {
+            // Serve wwwroot + the build's precompressed assets from a plain build output in any environment (no-op when published).
+            web.WebHost.UseStaticWebAssets();
+        }
+
+        // Outside development, serve assets as published (precompressed, manifest ETags and cache headers) rather
+        // than re-reading wwwroot on every request as the build manifest's hot-reload mode does.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+        }
+
+        services.AddRazorComponents();
+        services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+        services.AddHttpContextAccessor();
+
+        // Pages and htmx fragments are compressed (static assets come precompressed from MapStaticAssets). Not over
+        // HTTPS: pages carry antiforgery tokens (BREACH).
+        services.AddResponseCompression(options => options.MimeTypes = ["text/html"]);
+
+        services.AddOptions<ApiClientOptions>()
+            .Configure<IConfiguration>(ApiClientOptions.Bind)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiClientOptions>, ApiClientOptionsValidator>();
+
+        services.AddHttpClient<ImageTaggerApiClient>(ConfigureApi);
+        services.AddHttpClient(MediaClient, ConfigureApi)
+            .AddStandardResilience(o => o.MaxRetryAttempts = 1)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHttpClient(EventsClient, ConfigureApi);
+        services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");
+        return builder;
+    }
+
+    private static void ConfigureApi(IServiceProvider services, HttpClient http)
+    {
+        var options = services.GetRequiredService<IOptions<ApiClientOptions>>().Value;
+        var baseAddress = options.BaseAddress!.ToString();
+        http.BaseAddress = new Uri(baseAddress.EndsWith('/') ? baseAddress : baseAddress + "/");
+        http.Timeout = options.Timeout;
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
+        }
+    }
+
+    public static WebApplication UseWebPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        // Not for static assets: MapStaticAssets serves them precompressed, and wrapping those responses empties them.
+        app.UseWhen(context => !Path.HasExtension(context.Request.Path.Value), branch => branch.UseResponseCompression());
+
+        // Unknown addresses get the not-found page; only for GETs, so a rejected post keeps its own status (400).
+        app.UseWhen(
+            context => HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/media", StringComparison.Ordinal),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found"));
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            await next(context);
+        });
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+
+    public static WebApplication MapFeatureEndpoints(this WebApplication app)
+    {
+        app.MapFolderEndpoints();
+        app.MapGalleryEndpoints();
+        app.MapImageEndpoints();
+        app.MapSearchEndpoints();
+        app.MapTagEndpoints();
+        app.MapSettingsEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ImageTagger.Web.Tests;
+
+/// <summary>A Web whose Api is not there renders every page with an error banner instead of failing.</summary>
+public sealed class ApiDownTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Every_page_shows_an_error_banner_when_the_api_is_unreachable()
+    {
+        // A loopback port that was free a moment ago: nothing answers there.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        await using var web = WebStack.CreateWeb(new Uri($"http://127.0.0.1:{port}/"));
+        var url = WebStack.ServerUrl(web.Services);
+        await using var session = await browser.NewSessionAsync(url);
+        var page = session.Page;
+        foreach (var path in new[] { "/", "/gallery", "/search?q=beach", "/tags", "/folders", "/settings", "/images/1" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            await Expect(page.GetByTestId("error-banner")).ToContainTextAsync("cannot be reached");
+            await Expect(page.Locator("nav.app-nav")).ToBeVisibleAsync();
+            if (path == "/")
+            {
+                await session.ScreenshotAsync("api-down");
+            }
+        }
+
+        // A form post reports the problem on the page it came back to.
+        await page.GotoAsync("/folders");
+        await page.GetByLabel("Path on the server").FillAsync("/photos");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add folder" }).ClickAsync();
+        await Expect(page.GetByTestId("flash-error")).ToContainTextAsync("cannot be reached");
+
+        using var http = new HttpClient { BaseAddress = url };
+        Assert.Equal(HttpStatusCode.BadGateway, (await http.GetAsync("/media/1/thumbnail", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive", TestContext.Current.CancellationToken)).StatusCode);
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(ImageTagger.Web.Tests.BrowserFixture))]
+
+// One browser, a few hosted stacks: running test classes one after another keeps the 2-core machine responsive.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace ImageTagger.Web.Tests;
+
+/// <summary>Debian's Chromium driven by Playwright (never `playwright install`), shared by every test.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+        Assertions.SetDefaultExpectTimeout(20_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A fresh browser context (own cookies) on <paramref name="baseUrl"/>; dialogs are recorded and dismissed.</summary>
+    public async Task<BrowserSession> NewSessionAsync(Uri baseUrl, ColorScheme colorScheme = ColorScheme.Light, int width = 1280, int height = 900, bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript,
+            BaseURL = baseUrl.ToString(),
+            ColorScheme = colorScheme,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        var session = new BrowserSession(context, page);
+        page.Dialog += (_, dialog) =>
+        {
+            session.Dialogs.Add(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        page.PageError += (_, error) => session.PageErrors.Add(error);
+        return session;
+    }
+}
+
+public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IBrowserContext Context { get; } = context;
+
+    public IPage Page { get; } = page;
+
+    public List<string> Dialogs { get; } = [];
+
+    public List<string> PageErrors { get; } = [];
+
+    /// <summary>Saves a full-page screenshot under artifacts/screenshots/ (repository root, git-ignored).</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var directory = Path.Combine(ImageTagger.TestSupport.RepositoryPaths.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(directory);
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}
