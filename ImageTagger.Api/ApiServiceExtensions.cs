@@ -1,5 +1,6 @@
 using System.Net;
 using ImageTagger.Ai;
+using ImageTagger.Api.Crawl;
 using ImageTagger.Api.Folders;
 using ImageTagger.Api.GraphQL;
 using ImageTagger.Api.Images;
@@ -35,6 +36,9 @@ public static class ApiServiceExtensions
         services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.SectionName));
         services.AddOptions<GraphQLLimitsOptions>().Bind(builder.Configuration.GetSection(GraphQLLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddOptions<Catalog.Crawling.CrawlOptions>().Bind(builder.Configuration.GetSection(Catalog.Crawling.CrawlOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Catalog.Crawling.CrawlJobStore>();
+        services.AddScoped<CrawlService>();
         services.AddScoped<FolderService>();
         services.AddScoped<ImageService>();
         services.AddScoped<TagService>();

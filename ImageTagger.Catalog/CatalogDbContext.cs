@@ -1,3 +1,4 @@
+using ImageTagger.Catalog.Crawling;
 using ImageTagger.Catalog.Folders;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Jobs;
@@ -16,6 +17,9 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<ImageTag> ImageTags => Set<ImageTag>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<CrawlJob> CrawlJobs => Set<CrawlJob>();
+    public DbSet<CrawlPage> CrawlPages => Set<CrawlPage>();
+    public DbSet<CrawlImage> CrawlImages => Set<CrawlImage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,7 +1,9 @@
 using ImageTagger.Ai;
 using ImageTagger.Catalog;
 using ImageTagger.Imaging;
+using ImageTagger.Catalog.Crawling;
 using ImageTagger.Processing.Analysis;
+using ImageTagger.Processing.Crawling;
 using ImageTagger.Processing.Description;
 using ImageTagger.Processing.Embedding;
 using ImageTagger.Processing.WriteBack;
@@ -36,6 +38,15 @@ public static class ProcessingServiceExtensions
         builder.Services.AddSingleton<IJobHandler, DescribeHandler>();
         builder.Services.AddSingleton<IJobHandler, EmbedHandler>();
         builder.Services.AddSingleton<IJobHandler, WriteBackHandler>();
+
+        builder.Services.AddOptions<CrawlOptions>()
+            .Bind(builder.Configuration.GetSection(CrawlOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CrawlJobStore>();
+        builder.Services.AddSingleton<CrawlFrontier>();
+        builder.Services.AddSingleton<CrawlFetcher>();
+        builder.Services.AddSingleton<IJobHandler, CrawlHandler>();
 
         builder.Services.AddSingleton<JobWakeup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWakeup>());

@@ -39,6 +39,7 @@ public static class ApiSchema
         ConfigureTypes(schema);
         ConfigureQueries(schema);
         ConfigureMutations(schema);
+        Crawl.CrawlSchema.Configure(schema);
         schema.Subscription(s => s
             .Field("processingProgress", "ProcessingStatus!", f => f
                 .Description("Processing progress, pushed whenever jobs finish (at most twice a second).")
@@ -270,6 +271,13 @@ public static class ApiSchema
                 return Connection.FromSliceAsync<TagNode>(ctx, c => query.CountAsync(c),
                     async (offset, count, c) => (await query.Skip(offset).Take(Math.Min(count, MaxPageSize)).ToListAsync(c)).Select(TagNode.From).ToList());
             })))
+        .Field("tag", "Tag", f => f
+            .Description("A tag by its name (normalized the way tags are stored).")
+            .Argument("name", "String!")
+            .Resolve(ctx => ctx.With<TagService, TagNode?>(async (tags, ct) => await tags.FindAsync(ctx.Argument<string>("name"), ct) is { } t ? TagNode.From(t) : null)))
+        .Field("allowedRoots", "[String!]!", f => f
+            .Description("Folders can only be added under these.")
+            .Resolve(ctx => ctx.GetRequiredService<IOptionsMonitor<FolderOptions>>().CurrentValue.AllowedRoots))
         .Field("tagCloud", "[Tag!]!", f => f
             .Argument("limit", "Int", a => a.Default(100))
             .Resolve(ctx => ctx.With<TagService, List<TagNode>>(async (tags, ct) => (await tags.CloudAsync(ctx.ArgumentOrDefault("limit", 100), ct)).Select(TagNode.From).ToList())))

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using ImageTagger.Ai;
 using ImageTagger.Catalog;
 using ImageTagger.Catalog.Settings;
+using ImageTagger.Imaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ImageTagger.Api.Settings;
 
@@ -18,7 +21,7 @@ public sealed record SettingError(string Key, string Message);
 /// configuration key and override appsettings/environment; services read them through the catalog's
 /// settings configuration source (Processing picks them up on its next configuration reload).
 /// </summary>
-public sealed class SettingsService(CatalogDbContext db, IConfiguration configuration)
+public sealed class SettingsService(CatalogDbContext db, IConfiguration configuration, IOptions<OllamaOptions> ollama, IOptions<ImagingOptions> imaging)
 {
     private sealed record Definition(string Key, string Description, Func<string, string?> Validate);
 
@@ -33,6 +36,7 @@ public sealed class SettingsService(CatalogDbContext db, IConfiguration configur
         new("Ollama:MaxTags", "Most tags kept per image", v => IntRange(v, 1, 50)),
         new("Processing:AiConcurrency", "AI jobs in flight per processing instance", v => IntRange(v, 1, 64)),
         new("Imaging:ThumbnailSizes", "Thumbnail sizes in pixels, comma separated", ThumbnailSizes),
+        new("Crawl:AllowPrivateAddresses", "Allow crawling loopback and private network addresses (true/false)", v => bool.TryParse(v, out _) ? null : "must be true or false"),
         new("Folders:DefaultWriteBackMode", "Write-back for new folders: None, Embedded or Sidecar", v => Enum.TryParse<Catalog.Folders.WriteBackMode>(v, true, out _) ? null : "must be None, Embedded or Sidecar"),
     ];
 
@@ -43,7 +47,7 @@ public sealed class SettingsService(CatalogDbContext db, IConfiguration configur
         var stored = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, cancellationToken);
         return s_definitions.Select(d => stored.TryGetValue(d.Key, out var s)
             ? new SettingValue(d.Key, s.Value.RootElement.GetString(), true, d.Description)
-            : new SettingValue(d.Key, configuration[d.Key], false, d.Description)).ToList();
+            : new SettingValue(d.Key, configuration[d.Key] ?? Default(d.Key), false, d.Description)).ToList();
     }
 
     /// <summary>Validates every change first; stores all or nothing. A null value removes the override.</summary>
@@ -93,6 +97,22 @@ public sealed class SettingsService(CatalogDbContext db, IConfiguration configur
         await db.SaveChangesAsync(cancellationToken);
         return new SettingsResult(await GetAsync(cancellationToken), []);
     }
+
+    /// <summary>The value in effect when neither the user nor configuration set one: the options' own default.</summary>
+    private string? Default(string key) => key switch
+    {
+        "Ollama:Url" => ollama.Value.Url,
+        "Ollama:VisionModel" => ollama.Value.VisionModel,
+        "Ollama:EmbeddingModel" => ollama.Value.EmbeddingModel,
+        "Ollama:Prompt" => ollama.Value.Prompt,
+        "Ollama:Temperature" => ollama.Value.Temperature.ToString(CultureInfo.InvariantCulture),
+        "Ollama:MaxConcurrency" => ollama.Value.MaxConcurrency.ToString(CultureInfo.InvariantCulture),
+        "Ollama:MaxTags" => ollama.Value.MaxTags.ToString(CultureInfo.InvariantCulture),
+        "Imaging:ThumbnailSizes" => string.Join(",", imaging.Value.EffectiveThumbnailSizes),
+        "Folders:DefaultWriteBackMode" => nameof(Catalog.Folders.WriteBackMode.None),
+        "Crawl:AllowPrivateAddresses" => "false",
+        _ => null,
+    };
 
     private static string? ModelName(string value) =>
         value.Trim().Length is >= 1 and <= 200 && !value.Any(char.IsWhiteSpace) ? null : "must be a model name like llava:7b";

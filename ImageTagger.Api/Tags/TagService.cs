@@ -24,6 +24,12 @@ public sealed class TagService(CatalogDbContext db, NpgsqlDataSource dataSource,
         return query.OrderByDescending(t => t.UsageCount).ThenBy(t => t.NormalizedName);
     }
 
+    public async Task<Tag?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        var normalized = normalizer.NormalizeTag(name) ?? name.Trim().ToLowerInvariant();
+        return await db.Tags.AsNoTracking().SingleOrDefaultAsync(t => t.NormalizedName == normalized, cancellationToken);
+    }
+
     public Task<List<Tag>> CloudAsync(int limit, CancellationToken cancellationToken) =>
         db.Tags.AsNoTracking().Where(t => t.UsageCount > 0).OrderByDescending(t => t.UsageCount).ThenBy(t => t.NormalizedName).Take(Math.Clamp(limit, 1, 500)).ToListAsync(cancellationToken);
 

@@ -125,6 +125,16 @@ public sealed class LibraryQueryTests(LibraryFixture api) : IClassFixture<Librar
     }
 
     [Fact]
+    public async Task A_tag_is_found_by_name_and_the_allowed_roots_are_listed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = await api.DataAsync("{ tag(name: \"Beaches\") { name usageCount } missing: tag(name: \"zebra\") { name } allowedRoots }", ct: ct);
+        Assert.Equal("beach", data.GetProperty("tag").GetProperty("name").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("missing").ValueKind);
+        Assert.Equal([api.Root.Path], data.GetProperty("allowedRoots").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public async Task Stats_progress_tag_cloud_and_ai_status_answer()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -65,6 +65,12 @@ public sealed class TagAndSettingsMutationTests(LibraryFixture api) : IClassFixt
         var setting = valid.GetProperty("updateSettings").GetProperty("settings").EnumerateArray().Single(s => s.GetProperty("key").GetString() == "Ollama:VisionModel");
         Assert.Equal("qwen2.5vl:7b", setting.GetProperty("value").GetString());
         Assert.True(setting.GetProperty("overridden").GetBoolean());
+
+        // Settings nobody set still show the value in effect.
+        var all = await api.DataAsync("{ settings { key value overridden } }", ct: ct);
+        var sizes = all.GetProperty("settings").EnumerateArray().Single(s => s.GetProperty("key").GetString() == "Imaging:ThumbnailSizes");
+        Assert.Equal("256,1024", sizes.GetProperty("value").GetString());
+        Assert.False(sizes.GetProperty("overridden").GetBoolean());
     }
 
     [Fact]

@@ -19,11 +19,23 @@ public sealed class CancellationTests
         processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, Ct);
         full.Stop();
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(full.Elapsed / 5);
-        var cancelled = Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, cts.Token));
-        Assert.True(cancelled.Elapsed < full.Elapsed * 0.9, $"cancelled after {cancelled.Elapsed}, a full run takes {full.Elapsed}");
+        // On a loaded machine one attempt may be descheduled past its deadline; the claim is that
+        // cancellation can stop a decode part-way, so it must do so in at least one of three tries.
+        var attempts = new List<TimeSpan>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            cts.CancelAfter(full.Elapsed / 5);
+            var cancelled = Stopwatch.StartNew();
+            Assert.ThrowsAny<OperationCanceledException>(() => processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, cts.Token));
+            attempts.Add(cancelled.Elapsed);
+            if (cancelled.Elapsed < full.Elapsed * 0.9)
+            {
+                break;
+            }
+        }
+
+        Assert.True(attempts.Min() < full.Elapsed * 0.9, $"cancelled after {string.Join(", ", attempts)}, a full run takes {full.Elapsed}");
 
         // The library is still healthy afterwards.
         Assert.Equal(256, processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, Ct).Width);
