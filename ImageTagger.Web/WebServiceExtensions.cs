@@ -1,4 +1,5 @@
 using ImageTagger.Web.Api;
+using ImageTagger.Web.Components.Pages.Crawl;
 using ImageTagger.Web.Components.Pages.Folders;
 using ImageTagger.Web.Components.Pages.Gallery;
 using ImageTagger.Web.Components.Pages.Images;
@@ -96,6 +97,7 @@ public static class WebServiceExtensions
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
         app.MapFolderEndpoints();
+        app.MapCrawlEndpoints();
         app.MapGalleryEndpoints();
         app.MapImageEndpoints();
         app.MapSearchEndpoints();

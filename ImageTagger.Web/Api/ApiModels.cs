@@ -199,3 +199,9 @@ public sealed record ImageFilter
 }
 
 public sealed record SearchQuery(string Query, SearchMode Mode, IReadOnlyList<string> Tags, string? FolderId, int First, string? After);
+
+public sealed record CrawlProgress(int PagesVisited, int PagesPending, int PagesFailed, int ImagesFound, int ImagesDownloaded, int ImagesSkipped, int ImagesFailed, int ImagesProcessed);
+
+public sealed record CrawlJob(string Id, int DatabaseId, string StartUrl, string State, int MaxDepth, int MaxPages, int MaxImages, bool SameHostOnly, string? FolderId, string? LastError, DateTimeOffset CreatedAt, CrawlProgress Progress);
+
+public sealed record CrawlJobPayload(CrawlJob? CrawlJob, IReadOnlyList<UserError> Errors);

@@ -194,6 +194,47 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             "testOllamaConnection",
             cancellationToken);
 
+    public Task<IReadOnlyList<CrawlJob>> GetCrawlJobsAsync(CancellationToken cancellationToken) =>
+        QueryAsync<IReadOnlyList<CrawlJob>>(
+            $"query CrawlJobs {{ crawlJobs(first: 50) {{ edges {{ node {{ {CrawlJobFields} }} }} }} }}",
+            null,
+            data => data.Get<Connection<CrawlJob>>("crawlJobs").Nodes.ToList(),
+            cancellationToken);
+
+    public Task<CrawlJobPayload> CreateCrawlJobAsync(string startUrl, int maxDepth, int maxPages, int maxImages, bool sameHostOnly, CancellationToken cancellationToken) =>
+        MutateAsync<CrawlJobPayload>(
+            $"mutation CreateCrawl($input: CreateCrawlJobInput!) {{ createCrawlJob(input: $input) {{ crawlJob {{ {CrawlJobFields} }} errors {{ code message field }} }} }}",
+            new { input = new { startUrl, maxDepth, maxPages, maxImages, sameHostOnly } },
+            "createCrawlJob",
+            cancellationToken);
+
+    /// <summary>pause, resume or cancel.</summary>
+    public Task<CrawlJobPayload> ChangeCrawlJobAsync(string action, string id, CancellationToken cancellationToken)
+    {
+        var field = action switch
+        {
+            "pause" => "pauseCrawlJob",
+            "resume" => "resumeCrawlJob",
+            "cancel" => "cancelCrawlJob",
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "pause, resume or cancel"),
+        };
+        return MutateAsync<CrawlJobPayload>(
+            $"mutation ChangeCrawl($id: ID!) {{ {field}(id: $id) {{ crawlJob {{ {CrawlJobFields} }} errors {{ code message field }} }} }}",
+            new { id },
+            field,
+            cancellationToken);
+    }
+
+    public Task<CountPayload> DeleteCrawlJobAsync(string id, CancellationToken cancellationToken) =>
+        MutateAsync<CountPayload>(
+            "mutation DeleteCrawl($id: ID!) { deleteCrawlJob(id: $id) { count errors { code message field } } }",
+            new { id },
+            "deleteCrawlJob",
+            cancellationToken);
+
+    private const string CrawlJobFields =
+        "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
+
     private const string ProgressFields =
         "done total pending failed busy fraction ratePerMinute etaSeconds stages { kind queued running done parked } running { kind fileName startedAt worker }";
 

@@ -29,6 +29,35 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
         Assert.Empty(session.PageErrors);
     }
 
+    [Fact]
+    public async Task A_crawl_is_started_paused_cancelled_and_deleted_from_the_crawl_page()
+    {
+        await using var session = await SessionAsync();
+        var page = session.Page;
+        await page.GotoAsync("/crawl");
+
+        await page.Locator("#crawl-url").FillAsync("ftp://example.org/pictures");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Start crawl" }).ClickAsync();
+        await Expect(page.GetByTestId("flash-error")).ToContainTextAsync("http");
+
+        // Loopback is allowed in this stack (Crawl:AllowedNetworks); no Processing runs, so the job stays queued.
+        await page.Locator("#crawl-url").FillAsync("http://127.0.0.1:9/gallery");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Start crawl" }).ClickAsync();
+        await Expect(page.GetByTestId("flash")).ToContainTextAsync("queued");
+        var job = page.GetByTestId("crawl-job").Filter(new() { HasText = "127.0.0.1:9/gallery" });
+        await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("queued");
+        await session.ScreenshotAsync("crawl");
+
+        await job.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "pause crawl of http://127.0.0.1:9/gallery" }).ClickAsync();
+        await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("paused");
+        await job.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "cancel crawl of http://127.0.0.1:9/gallery" }).ClickAsync();
+        await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("cancelled");
+        await job.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "delete crawl of http://127.0.0.1:9/gallery" }).ClickAsync();
+        await Expect(page.GetByTestId("flash")).ToContainTextAsync("deleted");
+        await Expect(page.GetByTestId("crawl-job").Filter(new() { HasText = "127.0.0.1:9/gallery" })).ToHaveCountAsync(0);
+        Assert.Empty(session.PageErrors);
+    }
+
     [Theory]
     [InlineData("Keyword", "beach", "beach")]
     [InlineData("Semantic", "A brown dog running on the beach with a ball", "dog.jpg")]

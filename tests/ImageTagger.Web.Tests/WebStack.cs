@@ -117,6 +117,7 @@ public class WebStack : CatalogDatabase
         ["Ollama:RequestTimeout"] = "00:00:05",
         ["Folders:AllowedRoots:0"] = Root.Path,
         ["Storage:ThumbnailRoot"] = Thumbnails.Path,
+        ["Crawl:AllowedNetworks:0"] = "127.0.0.0/8",
     };
 
     /// <summary>The data of a GraphQL request to the Api that must succeed.</summary>
