@@ -127,7 +127,7 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
 
         foreach (var group in ids.GroupBy(id => folders[id]))
         {
-            await queue.EnqueueForImagesAsync(connection, transaction, stage, group.ToList(), group.Key, priority: 5, cancellationToken);
+            await queue.EnqueueForImagesAsync(connection, transaction, stage, group.ToList(), group.Key, priority: 5, cancellationToken: cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -183,10 +183,10 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
 
         foreach (var (folderId, (ids, writeBack)) in byFolder)
         {
-            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Embed, ids, folderId, priority: 5, cancellationToken);
+            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Embed, ids, folderId, priority: 5, cancellationToken: cancellationToken);
             if (writeBack)
             {
-                await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.WriteBack, ids, folderId, priority: 5, cancellationToken);
+                await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.WriteBack, ids, folderId, priority: 5, cancellationToken: cancellationToken);
             }
         }
     }

@@ -56,7 +56,11 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Queues one job of <paramref name="kind"/> per image in one statement (a scan may find thousands).</summary>
-    public async Task<int> EnqueueForImagesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IReadOnlyCollection<long> imageIds, long? folderId, int priority = 0, CancellationToken cancellationToken = default)
+    /// <param name="onlyIfStatus">
+    /// Queue only for images still in this status when the statement runs: a check in the same statement,
+    /// so an image that finished meanwhile is not queued again.
+    /// </param>
+    public async Task<int> EnqueueForImagesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IReadOnlyCollection<long> imageIds, long? folderId, int priority = 0, string? onlyIfStatus = null, CancellationToken cancellationToken = default)
     {
         if (imageIds.Count == 0)
         {
@@ -68,11 +72,13 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             INSERT INTO jobs (kind, payload, priority, dedupe_key, image_id, folder_id)
             SELECT @kind, jsonb_build_object('imageId', id), @priority, @kind || ':' || id, id, @folderId
             FROM unnest(@ids) AS id
+            WHERE @status::text IS NULL OR EXISTS (SELECT 1 FROM images i WHERE i.id = id AND i.status = @status)
             ON CONFLICT (dedupe_key) WHERE state IN ('Queued', 'Running') DO NOTHING;
             """,
             connection,
             transaction);
         command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)onlyIfStatus ?? DBNull.Value });
         command.Parameters.AddWithValue("priority", priority);
         command.Parameters.AddWithValue("ids", imageIds.ToArray());
         command.Parameters.Add(new NpgsqlParameter("folderId", NpgsqlDbType.Bigint) { Value = (object?)folderId ?? DBNull.Value });

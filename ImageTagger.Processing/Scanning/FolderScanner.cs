@@ -129,6 +129,8 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
                 SELECT @folderId, p, f, s, m, 'Discovered' FROM unnest(@paths, @names, @sizes, @times) AS t(p, f, s, m)
                 ON CONFLICT (path) DO UPDATE SET size_bytes = excluded.size_bytes, modified_at = excluded.modified_at,
                     status = 'Discovered', error = NULL, updated_at = now()
+                -- Someone else (the watcher) catalogued it meanwhile: only a real change means new work.
+                WHERE images.size_bytes <> excluded.size_bytes OR images.modified_at <> excluded.modified_at OR images.status = 'Missing'
                 RETURNING id;
                 """,
                 connection,
@@ -150,15 +152,20 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
             await using var update = new NpgsqlCommand(
                 """
                 UPDATE images i SET size_bytes = t.s, modified_at = t.m, status = 'Discovered', error = NULL, updated_at = now()
-                FROM unnest(@ids, @sizes, @times) AS t(id, s, m) WHERE i.id = t.id;
+                FROM unnest(@ids, @sizes, @times) AS t(id, s, m)
+                WHERE i.id = t.id AND (i.size_bytes <> t.s OR i.modified_at <> t.m OR i.status = 'Missing')
+                RETURNING i.id;
                 """,
                 connection,
                 transaction);
             update.Parameters.AddWithValue("ids", changed.Select(c => c.Id).ToArray());
             update.Parameters.AddWithValue("sizes", changed.Select(c => c.File.Size).ToArray());
             update.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => c.File.ModifiedAt.UtcDateTime).ToArray() });
-            await update.ExecuteNonQueryAsync(cancellationToken);
-            toAnalyze.AddRange(changed.Select(c => c.Id));
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                toAnalyze.Add(reader.GetInt64(0)); // still changed when the statement ran (our own write-back updates the row)
+            }
         }
 
         if (missing.Length > 0)
@@ -171,8 +178,10 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
             await markMissing.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        toAnalyze.AddRange(retry);
         await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, toAnalyze, folderId, cancellationToken: cancellationToken);
+
+        // Never analysed yet (e.g. a scan that died before committing its jobs ran again): only if still so now.
+        await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, retry, folderId, cancellationToken: cancellationToken, onlyIfStatus: "Discovered");
         if (paths is null)
         {
             await RecordScanAsync(connection, transaction, folderId, null, cancellationToken);
