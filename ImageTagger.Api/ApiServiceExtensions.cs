@@ -59,6 +59,11 @@ public static class ApiServiceExtensions
             options.Execution.Timeout = limits.Timeout;
             options.MaxDocumentBytes = limits.MaxDocumentBytes;
             options.ContextFactory = WriteAccess.CreateContext;
+
+            // GraphiQL 5 ships as ES modules that must be bundled and served; until the Api serves them,
+            // a browser gets no page rather than a broken one.
+            var graphiql = Path.Combine(builder.Environment.ContentRootPath, "wwwroot", "graphiql", "graphiql.js");
+            options.EnableGraphiQL = File.Exists(graphiql);
         });
 
         var origins = builder.Configuration.GetSection($"{SecurityOptions.SectionName}:AllowedOrigins").Get<string[]>() ?? [];

@@ -298,7 +298,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
                     ? VipsNative.vips_jpegsave_buffer(
                         source, out buffer, out length, "Q", request.Quality, "strip", 1, "optimize_coding", 1, IntPtr.Zero)
                     : VipsNative.vips_webpsave_buffer(
-                        source, out buffer, out length, "Q", request.Quality, "strip", 1, IntPtr.Zero);
+                        source, out buffer, out length, "Q", request.Quality, "strip", 1, "effort", _options.WebPEffort, IntPtr.Zero);
             }
 
             if (rc != 0 || buffer == IntPtr.Zero)

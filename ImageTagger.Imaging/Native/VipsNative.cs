@@ -112,7 +112,7 @@ internal static partial class VipsNative
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vips_webpsave_buffer(
         VipsObjectHandle input, out IntPtr buffer, out nuint length,
-        string n1, int v1, string n2, int v2, IntPtr terminator);
+        string n1, int v1, string n2, int v2, string n3, int v3, IntPtr terminator);
 
     [LibraryImport(Vips)]
     internal static partial VipsObjectHandle vips_image_copy_memory(VipsObjectHandle image);
