@@ -65,7 +65,9 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         AddFilterParameters(command, request.Filters);
         if (useKeyword)
         {
-            command.Parameters.AddWithValue("tsquery", string.Join(" | ", words.Select(w => w + ":*")));
+            command.Parameters.AddWithValue("allWords", string.Join(" & ", words.Select(w => w + ":*")));
+            command.Parameters.AddWithValue("anyWord", string.Join(" | ", words.Select(w => w + ":*")));
+            command.Parameters.AddWithValue("wanted", (long)(request.Offset + request.Limit));
             command.Parameters.AddWithValue("words", words.Where(w => w.Length >= 4).ToArray());
             command.Parameters.AddWithValue("fuzzy", _options.FuzzyThreshold);
         }
@@ -195,13 +197,23 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         if (keyword)
         {
             ctes.Add($"""
-                q AS (SELECT to_tsquery('english', @tsquery) AS query),
-                fts AS (
-                    SELECT i.id, ts_rank_cd(i.search_doc, q.query, 1) AS rank_value
+                q AS (SELECT to_tsquery('english', @allWords) AS all_words, to_tsquery('english', @anyWord) AS any_word),
+                -- Images with every word first; images with only some words only when those are too few.
+                -- (A common word alone can match a large share of the library, and ranking is per row.)
+                fts_all AS MATERIALIZED (
+                    SELECT i.id, 1.0 + ts_rank_cd(i.search_doc, q.all_words, 1) AS rank_value
                     FROM images i, q
-                    WHERE i.search_doc @@ q.query AND {where}
+                    WHERE i.search_doc @@ q.all_words AND {where}
                     ORDER BY rank_value DESC, i.id
                     LIMIT @depth),
+                fts_any AS (
+                    SELECT i.id, ts_rank_cd(i.search_doc, q.any_word, 1) AS rank_value
+                    FROM images i, q
+                    WHERE (SELECT count(*) FROM fts_all) < @wanted
+                      AND i.search_doc @@ q.any_word AND NOT i.search_doc @@ q.all_words AND {where}
+                    ORDER BY rank_value DESC, i.id
+                    LIMIT @depth),
+                fts AS (SELECT id, rank_value FROM fts_all UNION ALL SELECT id, rank_value FROM fts_any),
                 fuzzy AS (
                     -- Misspelled tags: trigram similarity catches dropped/extra letters, edit distance
                     -- catches swapped ones (bycicle), which share few trigrams. The tag list is small.

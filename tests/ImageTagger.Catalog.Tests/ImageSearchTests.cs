@@ -75,6 +75,12 @@ public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFi
         Assert.True(hit.Signals.HasFlag(SearchSignals.FuzzyTag));
 
         Assert.Empty((await f.Search.SearchAsync(Request(f, "giraffe", SearchMode.Keyword), null, ct)).Hits);
+
+        // Every word first; when no image has them all, images with some of them.
+        var all = await f.Search.SearchAsync(Request(f, "red brick", SearchMode.Keyword), null, ct);
+        Assert.Equal([f.Ids["bike"]], all.Hits.Select(h => h.ImageId));
+        var some = await f.Search.SearchAsync(Request(f, "sandy sofa", SearchMode.Keyword), null, ct);
+        Assert.Equal([f.Ids["beach"], f.Ids["cat"]], some.Hits.Select(h => h.ImageId).Order());
     }
 
     [Fact]
