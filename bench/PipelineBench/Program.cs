@@ -15,6 +15,11 @@ if (what is "saturation" or "all")
     await SaturationBench.RunAsync(Arg("--images", 40), [1, 2, 4, 8]);
 }
 
+if (what is "rescan" or "all")
+{
+    await RescanBench.RunAsync(Arg("--files", 100_000), Arg("--runs", 3));
+}
+
 if (what is "search" or "all")
 {
     await SearchBench.RunAsync(Arg("--search-images", 10_000), Arg("--queries", 200));

@@ -84,7 +84,9 @@ public sealed class ServiceDefaultsTests
             Assert.Equal("ok", await http.GetStringAsync("/work", ct));
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (DateTime.UtcNow < deadline && !new[] { "/v1/traces", "/v1/metrics", "/v1/logs" }.All(p => receiver.Received.Any(r => r.Path == p)))
+            // Batches arrive on their own schedules: wait for the ones that carry this request's span and log.
+            bool Has(string path, string text) => receiver.Received.Any(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains(text, StringComparison.Ordinal));
+            while (DateTime.UtcNow < deadline && !(Has("/v1/traces", "custom work") && Has("/v1/logs", "did some work") && receiver.Received.Any(r => r.Path == "/v1/metrics")))
             {
                 await Task.Delay(100, ct);
             }
