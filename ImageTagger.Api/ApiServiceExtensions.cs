@@ -60,10 +60,9 @@ public static class ApiServiceExtensions
             options.MaxDocumentBytes = limits.MaxDocumentBytes;
             options.ContextFactory = WriteAccess.CreateContext;
 
-            // GraphiQL 5 ships as ES modules that must be bundled and served; until the Api serves them,
-            // a browser gets no page rather than a broken one.
-            var graphiql = Path.Combine(builder.Environment.ContentRootPath, "wwwroot", "graphiql", "graphiql.js");
-            options.EnableGraphiQL = File.Exists(graphiql);
+            // GraphiQL is served from wwwroot/graphiql (npm files copied at build); without them a browser
+            // gets no page rather than a broken one.
+            options.EnableGraphiQL = File.Exists(Path.Combine(builder.Environment.ContentRootPath, "wwwroot", "graphiql", "vendor", "graphiql.min.js"));
         });
 
         var origins = builder.Configuration.GetSection($"{SecurityOptions.SectionName}:AllowedOrigins").Get<string[]>() ?? [];
@@ -80,6 +79,7 @@ public static class ApiServiceExtensions
     public static WebApplication MapApiEndpoints(this WebApplication app)
     {
         app.UseCors(CorsPolicy);
+        app.UseStaticFiles(); // GraphiQL's files under /graphiql
         app.MapGraphQL("/graphql");
         app.MapImageEndpoints();
         app.MapProgressEndpoints();

@@ -56,6 +56,12 @@ if [ -f "$repo/ImageTagger.Web/package.json" ]; then
     log "web npm packages present"
   fi
 fi
+if [ -f "$repo/ImageTagger.Api/graphiql/package.json" ]; then
+  if [ ! -d "$repo/ImageTagger.Api/graphiql/node_modules" ] || [ "$repo/ImageTagger.Api/graphiql/package-lock.json" -nt "$repo/ImageTagger.Api/graphiql/node_modules" ]; then
+    log "installing GraphiQL npm packages"
+    (cd "$repo/ImageTagger.Api/graphiql" && npm ci --no-audit --no-fund --silent && touch node_modules)
+  fi
+fi
 if [ -f "$repo/tests/graphql-conformance/package.json" ]; then
   if [ ! -d "$repo/tests/graphql-conformance/node_modules" ] || [ "$repo/tests/graphql-conformance/package-lock.json" -nt "$repo/tests/graphql-conformance/node_modules" ]; then
     log "installing conformance npm packages"

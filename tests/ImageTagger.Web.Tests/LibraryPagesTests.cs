@@ -30,6 +30,23 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
     }
 
     [Fact]
+    public async Task The_Api_serves_GraphiQL_to_browsers_at_its_GraphQL_path_and_it_runs_queries()
+    {
+        await using var session = await SessionAsync();
+        var page = session.Page;
+        await page.GotoAsync(new Uri(stack.ApiUrl, "/graphql").ToString());
+        await Expect(page.Locator(".graphiql-container")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(page.Locator(".graphiql-container")).ToContainTextAsync("GraphiQL");
+        await page.Locator(".graphiql-query-editor .CodeMirror").ClickAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("{ stats { images } }");
+        await page.Locator(".graphiql-execute-button").ClickAsync();
+        await Expect(page.Locator(".graphiql-response")).ToContainTextAsync("\"images\": 6");
+        await session.ScreenshotAsync("graphiql");
+        Assert.Empty(session.PageErrors);
+    }
+
+    [Fact]
     public async Task A_crawl_is_started_paused_cancelled_and_deleted_from_the_crawl_page()
     {
         await using var session = await SessionAsync();

@@ -1,0 +1,2 @@
+import './graphiql.js';
+export const createGraphiQLFetcher = globalThis.GraphiQL.createFetcher;
