@@ -1,10 +1,6 @@
-using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Folders;
-using ImageTagger.Catalog.Images;
-using ImageTagger.Catalog.Tags;
 using ImageTagger.TestSupport.Images;
-using ImageTagger.TestSupport.Ollama;
-using Microsoft.Extensions.DependencyInjection;
+using ImageTagger.TestSupport.Postgres;
 
 namespace ImageTagger.Api.Tests;
 
@@ -22,48 +18,19 @@ public sealed class LibraryFixture : ApiFixture
         db.Folders.Add(Folder);
         await db.SaveChangesAsync();
 
-        (string Name, string Description, string[] Tags, DateTimeOffset? TakenAt, bool Gps)[] library =
+        LibraryEntry[] library =
         [
-            ("bike", "A red bicycle leaning against a brick wall in the city", ["bicycle", "wall", "city"], new(2021, 6, 1, 0, 0, 0, TimeSpan.Zero), true),
-            ("beach", "Waves rolling onto a sandy beach at sunset", ["beach", "sea", "sunset"], new(2022, 8, 1, 0, 0, 0, TimeSpan.Zero), false),
-            ("dog", "A brown dog running on the beach with a ball", ["dog", "beach", "ball"], new(2023, 1, 1, 0, 0, 0, TimeSpan.Zero), false),
-            ("cat", "A cat asleep on a sofa", ["cat", "sofa"], null, false),
-            ("mountain", "Snow covered mountain peaks under a blue sky", ["mountain", "snow"], new(2020, 2, 1, 0, 0, 0, TimeSpan.Zero), true),
+            new("bike", "A red bicycle leaning against a brick wall in the city", ["bicycle", "wall", "city"], new(2021, 6, 1, 0, 0, 0, TimeSpan.Zero), true),
+            new("beach", "Waves rolling onto a sandy beach at sunset", ["beach", "sea", "sunset"], new(2022, 8, 1, 0, 0, 0, TimeSpan.Zero), false),
+            new("dog", "A brown dog running on the beach with a ball", ["dog", "beach", "ball"], new(2023, 1, 1, 0, 0, 0, TimeSpan.Zero), false),
+            new("cat", "A cat asleep on a sofa", ["cat", "sofa"], null, false),
+            new("mountain", "Snow covered mountain peaks under a blue sky", ["mountain", "snow"], new(2020, 2, 1, 0, 0, 0, TimeSpan.Zero), true),
         ];
-        var store = Factory.Services.GetRequiredService<EmbeddingStore>();
-        foreach (var (name, description, tags, takenAt, gps) in library)
+        foreach (var (name, id) in await DescribedLibrary.SeedAsync(this, Folder.Id, library,
+            (entry, index) => TestImageFactory.CreateJpeg(Path.Combine(Root.Path, entry.Name + ".jpg"), 320 + index, 240),
+            image => (image.Width, image.Height) = (320, 240)))
         {
-            var path = Path.Combine(Root.Path, name + ".jpg");
-            TestImageFactory.CreateJpeg(path, 320 + Ids.Count, 240);
-            var image = new Image
-            {
-                FolderId = Folder.Id,
-                Path = path,
-                FileName = name + ".jpg",
-                ModifiedAt = DateTimeOffset.UtcNow,
-                SizeBytes = new FileInfo(path).Length,
-                Description = description,
-                DescriptionModel = "llava:7b",
-                Status = ImageStatus.Done,
-                Format = "jpeg",
-                Width = 320,
-                Height = 240,
-                TakenAt = takenAt,
-                Latitude = gps ? 47.1 : null,
-                Longitude = gps ? 8.5 : null,
-                Checksum = Guid.NewGuid().ToString("N"),
-            };
-            foreach (var tag in tags)
-            {
-                var entity = db.Tags.Local.FirstOrDefault(t => t.NormalizedName == tag) ?? db.Tags.Add(new Tag { Name = tag, NormalizedName = tag }).Entity;
-                image.Tags.Add(new ImageTag { Tag = entity, Source = TagSource.Ai });
-            }
-
-            db.Images.Add(image);
-            await db.SaveChangesAsync();
-            Ids[name] = image.Id;
-            var text = Ai.Tagging.EmbeddingText.ForImage(description, tags.Order(StringComparer.Ordinal), "search_document: ");
-            await store.UpsertAsync(image.Id, "nomic-embed-text", DeterministicEmbedder.Embed(text, EmbeddingDimensions), "seed");
+            Ids[name] = id;
         }
     }
 }
