@@ -74,9 +74,6 @@ internal sealed class ChildProcess : IDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process, s_setsid is not null);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, false, onLine);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, true, onLine);
-        process.Exited += (_, _) => child.OnExited();
         if (!process.Start())
         {
             throw new InvalidOperationException($"Could not start {command}");
@@ -85,8 +82,11 @@ internal sealed class ChildProcess : IDisposable
         child.Pid = process.Id;
         child.StartedAt = DateTimeOffset.UtcNow;
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Our own readers (not BeginOutputReadLine) so the exit is reported only after what was written before it has
+        // been read, however quickly the program exits and however busy the machine is.
+        var output = child.ReadLinesAsync(process.StandardOutput, false, onLine);
+        var error = child.ReadLinesAsync(process.StandardError, true, onLine);
+        _ = child.CompleteAsync(Task.WhenAll(output, error));
         return child;
     }
 
@@ -146,13 +146,23 @@ internal sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
-    private void OnLine(string? line, bool isError, Action<string, bool> onLine)
+    private async Task ReadLinesAsync(StreamReader reader, bool isError, Action<string, bool> onLine)
     {
-        if (line is null)
+        try
         {
-            return;
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                OnLine(line, isError, onLine);
+            }
         }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe went away with the process (or we were disposed): nothing more to read.
+        }
+    }
 
+    private void OnLine(string line, bool isError, Action<string, bool> onLine)
+    {
         lock (_tailLock)
         {
             _tail.Enqueue(line);
@@ -165,28 +175,27 @@ internal sealed class ChildProcess : IDisposable
         onLine(line, isError);
     }
 
-    private void OnExited() => _ = CompleteAsync();
-
-    private async Task CompleteAsync()
+    private async Task CompleteAsync(Task outputRead)
     {
-        // Exited fires before the output pipes drain; waiting for their end lets the last lines (often the reason
-        // for a failure) arrive first. Bounded: a grandchild may still hold the pipe open.
-        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _process.WaitForExitAsync(drain.Token);
+            await _process.WaitForExitAsync();
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
-            // Output still open (a grandchild has it): report the exit anyway.
+            // Disposed while running: killed by Dispose, the exit code below says so.
         }
+
+        // The last lines (often the reason for a failure) are read before the exit is reported. Bounded, and counted
+        // from the exit: a grandchild may still hold the pipes open, and then the exit is reported anyway.
+        await outputRead.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         int code;
         try
         {
             code = _process.ExitCode;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
             code = -1;
         }
