@@ -26,13 +26,11 @@ public sealed partial class SearchService(
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
-        QueryEmbedding? embedding = null;
-        if (request.Mode != SearchMode.Keyword && !string.IsNullOrWhiteSpace(request.Query))
-        {
-            embedding = await EmbedQueryAsync(request.Query, cancellationToken);
-        }
-
-        return await search.SearchAsync(request, embedding, cancellationToken);
+        // The keyword branch starts while the query is being embedded.
+        return await search.SearchWhileEmbeddingAsync(
+            request,
+            ct => string.IsNullOrWhiteSpace(request.Query) ? Task.FromResult<QueryEmbedding?>(null) : EmbedQueryAsync(request.Query, ct),
+            cancellationToken);
     }
 
     /// <summary>Images whose embeddings are nearest to this image's (itself excluded).</summary>

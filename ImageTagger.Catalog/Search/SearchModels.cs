@@ -57,7 +57,7 @@ public sealed class SearchOptions
 
     /// <summary>How deep each ranked list goes before fusion.</summary>
     [Range(10, 5000)]
-    public int CandidateDepth { get; set; } = 200;
+    public int CandidateDepth { get; set; } = 100;
 
     /// <summary>The k of reciprocal rank fusion: 1/(k + rank).</summary>
     [Range(1, 1000)]

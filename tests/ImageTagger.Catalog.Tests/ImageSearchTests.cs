@@ -168,6 +168,80 @@ public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Hybrid_runs_the_keyword_branch_while_the_query_is_being_embedded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+
+        // The keyword SQL reads tags: holding tags locked keeps it waiting where we can see it.
+        await using var blocker = await database.DataSource.OpenConnectionAsync(ct);
+        await using var hold = await blocker.BeginTransactionAsync(ct);
+        await using (var lockTags = new Npgsql.NpgsqlCommand("LOCK TABLE tags IN ACCESS EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockTags.ExecuteNonQueryAsync(ct);
+        }
+
+        var result = await f.Search.SearchWhileEmbeddingAsync(
+            Request(f, "bicycle", SearchMode.Hybrid) with { MinSimilarity = 0.5 },
+            async embedCt =>
+            {
+                // Still embedding, and the keyword query is already waiting in the database.
+                Assert.True(await KeywordQueryWaitingAsync(embedCt), "the keyword branch did not start before the embedding finished");
+                await hold.RollbackAsync(embedCt);
+                return new QueryEmbedding(Model, Direction(1, 0.2f));
+            },
+            ct);
+
+        Assert.Equal(f.Ids["bike"], result.Hits[0].ImageId);
+        Assert.Equal(SearchSignals.FullText | SearchSignals.Semantic, result.Hits[0].Signals);
+        Assert.Contains(result.Hits, h => h.ImageId == f.Ids["cycling"] && h.Signals == SearchSignals.Semantic);
+    }
+
+    [Fact]
+    public async Task When_embedding_fails_the_keyword_branch_already_running_is_cancelled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await CreateAsync(ct);
+        await using var blocker = await database.DataSource.OpenConnectionAsync(ct);
+        await using var hold = await blocker.BeginTransactionAsync(ct);
+        await using (var lockTags = new Npgsql.NpgsqlCommand("LOCK TABLE tags IN ACCESS EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockTags.ExecuteNonQueryAsync(ct);
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => f.Search.SearchWhileEmbeddingAsync(
+            Request(f, "bicycle", SearchMode.Hybrid),
+            async embedCt =>
+            {
+                Assert.True(await KeywordQueryWaitingAsync(embedCt));
+                throw new InvalidOperationException("embedder broke");
+            },
+            ct));
+
+        Assert.Equal("embedder broke", error.Message);
+        // Cancelled and awaited before the error surfaced, though the lock is still held.
+        Assert.False(await KeywordQueryWaitingAsync(ct, TimeSpan.Zero));
+    }
+
+    private async Task<bool> KeywordQueryWaitingAsync(CancellationToken ct, TimeSpan? patience = null)
+    {
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(30));
+        do
+        {
+            await using var check = database.DataSource.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE '%fts_all%'");
+            if ((long)(await check.ExecuteScalarAsync(ct))! > 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(20, ct);
+        }
+        while (DateTime.UtcNow < deadline);
+        return false;
+    }
+
+    [Fact]
     public void Query_words_are_reduced_to_safe_tokens()
     {
         Assert.Equal(["red", "car", "o", "brien", "s", "ünïcödé"], ImageSearch.QueryWords("  Red car! O'Brien's & | :* ünïcödé"));
