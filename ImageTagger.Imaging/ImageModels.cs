@@ -31,4 +31,8 @@ public sealed record EncodedImage(int RequestedLongSide, int Width, int Height, 
 }
 
 /// <summary>The configured thumbnails (ascending size) and the JPEG for the vision model.</summary>
-public sealed record StandardRenditions(IReadOnlyList<EncodedImage> Thumbnails, EncodedImage AiImage);
+public sealed record StandardRenditions(IReadOnlyList<EncodedImage> Thumbnails, EncodedImage AiImage)
+{
+    /// <summary>The model's JPEG is one of the thumbnails (stored once, with them).</summary>
+    public bool AiImageIsThumbnail => Thumbnails.Any(t => ReferenceEquals(t, AiImage));
+}

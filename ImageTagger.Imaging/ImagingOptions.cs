@@ -24,6 +24,13 @@ public sealed class ImagingOptions
 
     public int AiJpegQuality { get; set; } = 85;
 
+    /// <summary>
+    /// The thumbnail whose size is <see cref="AiLongSide"/> is the model's JPEG itself: one encode serves the
+    /// preview and the vision model, one file is stored, and the preview shows exactly what the model saw.
+    /// Off: that size is encoded in <see cref="ThumbnailFormat"/> as well, and the model's JPEG kept apart.
+    /// </summary>
+    public bool PreviewIsModelImage { get; set; } = true;
+
     /// <summary>Images whose header declares more pixels than this are refused before decoding (decompression bombs).</summary>
     public long MaxPixels { get; set; } = 100_000_000;
 
@@ -55,6 +62,16 @@ public sealed class ImagingOptions
     public bool PreserveModifiedTime { get; set; }
 
     internal static readonly int[] DefaultThumbnailSizes = [256, 1024];
+
+    /// <summary>True when one of the thumbnails is the model's JPEG (see <see cref="PreviewIsModelImage"/>).</summary>
+    public bool ModelImageIsThumbnail => PreviewIsModelImage && EffectiveThumbnailSizes.Contains(AiLongSide);
+
+    /// <summary>The format the thumbnail of this size is stored and served in.</summary>
+    public ThumbnailFormat ThumbnailFormatFor(int longSide) =>
+        ModelImageIsThumbnail && longSide == AiLongSide ? ThumbnailFormat.Jpeg : ThumbnailFormat;
+
+    public int ThumbnailQualityFor(int longSide) =>
+        ModelImageIsThumbnail && longSide == AiLongSide ? AiJpegQuality : ThumbnailQuality;
 
     /// <summary>The configured sizes, or the defaults, ascending and distinct.</summary>
     public IReadOnlyList<int> EffectiveThumbnailSizes =>

@@ -40,12 +40,18 @@ public sealed class ThumbnailStore(string root)
     public Task WriteAiImageAsync(long imageId, EncodedImage image, CancellationToken cancellationToken) =>
         WriteFileAsync(AiImagePath(imageId), image.Data, cancellationToken);
 
-    /// <summary>The cached model JPEG, or null when it is not there (older analysis, cache cleared).</summary>
-    public async Task<byte[]?> ReadAiImageAsync(long imageId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cached model JPEG — the preview thumbnail when <see cref="ImagingOptions.ModelImageIsThumbnail"/> —
+    /// or null when it is not there (older analysis, cache cleared).
+    /// </summary>
+    public async Task<byte[]?> ReadAiImageAsync(long imageId, ImagingOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
-            return await File.ReadAllBytesAsync(AiImagePath(imageId), cancellationToken);
+            return await File.ReadAllBytesAsync(
+                options.ModelImageIsThumbnail ? PathFor(imageId, options.AiLongSide, ThumbnailFormat.Jpeg) : AiImagePath(imageId),
+                cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -33,7 +33,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         CreateRenditions(
             path,
             _options.EffectiveThumbnailSizes
-                .Select(size => new RenditionRequest(size, _options.ThumbnailFormat, _options.ThumbnailQuality))
+                .Select(size => new RenditionRequest(size, _options.ThumbnailFormatFor(size), _options.ThumbnailQualityFor(size)))
                 .ToArray(),
             cancellationToken);
 
@@ -44,9 +44,14 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     public StandardRenditions CreateStandardRenditions(string path, CancellationToken cancellationToken = default)
     {
         var sizes = _options.EffectiveThumbnailSizes;
-        var requests = sizes.Select(size => new RenditionRequest(size, _options.ThumbnailFormat, _options.ThumbnailQuality))
-            .Append(new RenditionRequest(_options.AiLongSide, ThumbnailFormat.Jpeg, _options.AiJpegQuality))
-            .ToArray();
+        var requests = sizes.Select(size => new RenditionRequest(size, _options.ThumbnailFormatFor(size), _options.ThumbnailQualityFor(size))).ToList();
+        if (_options.ModelImageIsThumbnail)
+        {
+            var thumbnails = CreateRenditions(path, requests, cancellationToken);
+            return new StandardRenditions(thumbnails, thumbnails.Single(t => t.RequestedLongSide == _options.AiLongSide));
+        }
+
+        requests.Add(new RenditionRequest(_options.AiLongSide, ThumbnailFormat.Jpeg, _options.AiJpegQuality));
         var results = CreateRenditions(path, requests, cancellationToken);
         return new StandardRenditions(results.Take(sizes.Count).ToArray(), results[^1]);
     }
@@ -83,7 +88,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         cancellationToken.ThrowIfCancellationRequested();
         var largest = requests.Max(r => r.LongSide);
 
-        using (var thumbnail = OpenThumbnail(path, format, largest))
+        using (var thumbnail = OpenThumbnail(path, format, largest, cancellationToken))
         {
             if (requests.Count == 1)
             {
@@ -122,7 +127,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>Decodes straight to <paramref name="longSide"/>, upright by EXIF orientation.</summary>
-    private VipsObjectHandle OpenThumbnail(string path, ImageFormat format, int longSide)
+    private VipsObjectHandle OpenThumbnail(string path, ImageFormat format, int longSide, CancellationToken cancellationToken)
     {
         VipsObjectHandle thumbnail;
         if (format is ImageFormat.Jpeg or ImageFormat.WebP or ImageFormat.Heif)
@@ -139,9 +144,10 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             return thumbnail;
         }
 
-        // libvips 8.14's vips_thumbnail does not pass fail_on to the PNG loader (a truncated PNG comes out
-        // partly black), and these formats have no shrink-on-load anyway: open explicitly, then resize.
-        using var source = OpenHeader(path, format, VipsNative.AccessSequential);
+        // These formats have no shrink-on-load, and libvips 8.14 loses a sequential loader's errors inside a
+        // threaded resize (a truncated PNG, or a kill, comes out as a partly black thumbnail about a third of
+        // the time): decode into memory first, where fail_on and cancellation are reported reliably.
+        using var source = Decode(path, format, cancellationToken);
         if (VipsNative.vips_thumbnail_image(
                 source, out thumbnail, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
         {
@@ -165,10 +171,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
                 // Only libvips' JPEG loader reports truncation reliably through region reads in sequential
                 // mode (8.14's PNG loader pads with black): decode the others up front, where fail_on applies.
                 image.Dispose();
-                image = OpenHeader(path, format, VipsNative.AccessRandom);
-                var decoded = VipsNative.vips_image_copy_memory(image);
-                image.Dispose();
-                image = Track(decoded, path, "decode");
+                image = Decode(path, format, cancellationToken);
             }
 
             if (info.Orientation is >= 2 and <= 8)
@@ -307,6 +310,13 @@ public sealed partial class VipsImageProcessor : IImageProcessor
                 throw DecodeFailure(path, "encode");
             }
 
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Killed part-way, libvips may still report success with unfinished tiles: never keep that output.
+                VipsNative.g_free(buffer);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             try
             {
                 var data = new byte[checked((int)length)];
@@ -388,6 +398,24 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         {
             throw new ImageDecodeException(path, ImageDecodeFailure.Unreadable, ex.Message, ex);
         }
+    }
+
+    /// <summary>The whole image decoded into memory: errors and cancellation surface here, not as black pixels later.</summary>
+    private VipsObjectHandle Decode(string path, ImageFormat format, CancellationToken cancellationToken)
+    {
+        using var image = OpenHeader(path, format, VipsNative.AccessRandom);
+        VipsObjectHandle decoded;
+        using (cancellationToken.Register(static state => VipsNative.vips_image_set_kill((VipsObjectHandle)state!, 1), image))
+        {
+            decoded = VipsNative.vips_image_copy_memory(image);
+        }
+
+        if (decoded.IsInvalid)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Track(decoded, path, "decode");
     }
 
     private VipsObjectHandle OpenHeader(string path, ImageFormat format, int access)

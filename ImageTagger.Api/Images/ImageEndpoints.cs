@@ -38,7 +38,7 @@ public static class ImageEndpoints
         var sizes = imaging.Value.EffectiveThumbnailSizes;
         var wanted = size ?? sizes[0];
         var chosen = sizes.FirstOrDefault(s => s >= wanted, sizes[^1]);
-        var format = imaging.Value.ThumbnailFormat;
+        var format = imaging.Value.ThumbnailFormatFor(chosen);
         var etag = new EntityTagHeaderValue($"\"t{id}-{chosen}-{(image.Checksum ?? "x")[..Math.Min(16, (image.Checksum ?? "x").Length)]}\"");
         var path = store.PathFor(id, chosen, format);
         if (!File.Exists(path))
@@ -50,7 +50,7 @@ public static class ImageEndpoints
 
             try
             {
-                var encoded = await Task.Run(() => processor.CreateThumbnail(image.Path, chosen, format, imaging.Value.ThumbnailQuality, cancellationToken), cancellationToken);
+                var encoded = await Task.Run(() => processor.CreateThumbnail(image.Path, chosen, format, imaging.Value.ThumbnailQualityFor(chosen), cancellationToken), cancellationToken);
                 await store.WriteAsync(id, encoded, cancellationToken);
             }
             catch (ImageDecodeException ex)

@@ -99,7 +99,10 @@ public sealed partial class AnalyzeHandler(
             await thumbnails.WriteAsync(image.Id, rendition, cancellationToken);
         }
 
-        await thumbnails.WriteAiImageAsync(image.Id, renditions.AiImage, cancellationToken);
+        if (!renditions.AiImageIsThumbnail)
+        {
+            await thumbnails.WriteAiImageAsync(image.Id, renditions.AiImage, cancellationToken);
+        }
 
         ImageMetadata metadata;
         try

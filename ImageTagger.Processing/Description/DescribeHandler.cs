@@ -7,12 +7,15 @@ using ImageTagger.Imaging;
 using ImageTagger.Processing.Jobs;
 using ImageTagger.Processing.Pipeline;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ImageTagger.Processing.Description;
 
 /// <summary>Asks the vision model for a description and tags, then queues the embedding and the write-back.</summary>
-public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor processor, ThumbnailStore thumbnails, IImageDescriber describer) : ImageJobHandler(dataSource)
+public sealed class DescribeHandler(
+    NpgsqlDataSource dataSource, IImageProcessor processor, ThumbnailStore thumbnails, IOptions<ImagingOptions> imaging, IImageDescriber describer)
+    : ImageJobHandler(dataSource)
 {
     /// <summary>Errors that say the model could not be reached start with this, so they can be re-queued when it is back.</summary>
     public const string UnavailablePrefix = "ollama unavailable: ";
@@ -30,7 +33,7 @@ public sealed class DescribeHandler(NpgsqlDataSource dataSource, IImageProcessor
         byte[] jpeg;
         try
         {
-            jpeg = await thumbnails.ReadAiImageAsync(image.Id, cancellationToken)
+            jpeg = await thumbnails.ReadAiImageAsync(image.Id, imaging.Value, cancellationToken)
                 ?? (await Task.Run(() => processor.CreateAiImage(image.Path, cancellationToken), cancellationToken)).Data;
         }
         catch (ImageDecodeException) when (!File.Exists(image.Path))

@@ -72,6 +72,48 @@ internal static class Bench
         return process;
     }
 
+    /// <summary>
+    /// Starts a built service on a free loopback port and returns once its /health answers, so start-up (JIT,
+    /// connection pools) is not counted as work.
+    /// </summary>
+    public static async Task<(Process Process, Uri Url)> StartServiceAsync(string project, IReadOnlyDictionary<string, string> environment)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var process = StartService(project, new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/') });
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return (process, url);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"{project} did not become healthy");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Peak resident memory of a live process (VmHWM), in MiB.</summary>
     public static double PeakMemoryMiB(int pid)
     {

@@ -7,7 +7,7 @@ int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Sel
 Console.WriteLine($"# ImageTagger benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
 if (what is "ingest" or "all")
 {
-    await IngestBench.RunAsync(Arg("--images", 40), Arg("--runs", 3));
+    await IngestBench.RunAsync(Arg("--images", 40), Arg("--runs", 3), args.Contains("--ours-only"));
 }
 
 if (what is "saturation" or "all")

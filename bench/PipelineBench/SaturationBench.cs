@@ -38,11 +38,10 @@ internal static class SaturationBench
                 folderId = (long)(await insert.ExecuteScalarAsync())!;
             }
 
-            using var service = Bench.StartService("ImageTagger.Processing", new Dictionary<string, string>
+            var (serviceProcess, _) = await Bench.StartServiceAsync("ImageTagger.Processing", new Dictionary<string, string>
             {
                 ["ConnectionStrings__imagetagger"] = connectionString,
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-                ["Ollama__Url"] = ollama.Url.ToString(),
+                    ["Ollama__Url"] = ollama.Url.ToString(),
                 ["Ollama__VisionModel"] = "llava:7b",
                 ["Ollama__MaxConcurrency"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Processing__AiConcurrency"] = (2 * p).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -51,6 +50,7 @@ internal static class SaturationBench
                 ["Processing__WatchFolders"] = "false",
                 ["Storage__ThumbnailRoot"] = thumbnails,
             });
+            using var service = serviceProcess;
             await new ImageTagger.Catalog.Jobs.JobQueue(NpgsqlDataSource.Create(connectionString)).EnqueueAsync(ImageTagger.Catalog.Jobs.NewJob.ScanFolder(folderId));
             await using (var connection = new NpgsqlConnection(connectionString))
             {

@@ -30,29 +30,13 @@ internal static class SearchBench
         Console.WriteLine($"loaded {images} images + embeddings and built the HNSW index in {Bench.F(stopwatch.Elapsed.TotalSeconds)} s");
 
         await using var ollama = await LoopbackOllamaServer.StartAsync();
-        var port = FreePort();
-        using var api = Bench.StartService("ImageTagger.Api", new Dictionary<string, string>
+        var (api, url) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>
         {
             ["ConnectionStrings__imagetagger"] = connectionString,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Ollama__Url"] = ollama.Url.ToString(),
         });
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
+        using var apiProcess = api;
+        using var http = new HttpClient { BaseAddress = url };
 
         Console.WriteLine($"| search at {images:N0} images, 768 dims ({queriesPerMode} queries per mode, HTTP + GraphQL) | p50 ms | p95 ms | hits per query |");
         Console.WriteLine("|---|---|---|---|");
@@ -166,12 +150,5 @@ internal static class SearchBench
         }
 
         return recall.Average();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -111,6 +111,11 @@ public sealed class LibraryQueryTests(LibraryFixture api) : IClassFixture<Librar
         using var notModified = await api.Client.SendAsync(conditional, ct);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
 
+        // The large preview is the model's JPEG (made on demand here, as the pipeline would have).
+        using var preview = await api.Client.GetAsync($"/images/{id}/thumbnail?size=1024", ct);
+        Assert.Equal("image/jpeg", preview.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ImageTagger.Imaging.ImageFormat.Jpeg, ImageTagger.Imaging.ImageFormatSniffer.Detect(await preview.Content.ReadAsByteArrayAsync(ct)));
+
         using var ranged = new HttpRequestMessage(HttpMethod.Get, $"/images/{id}/original");
         ranged.Headers.Range = new RangeHeaderValue(0, 9);
         using var partial = await api.Client.SendAsync(ranged, ct);

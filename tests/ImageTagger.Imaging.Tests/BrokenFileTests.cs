@@ -49,8 +49,13 @@ public sealed class BrokenFileTests
         using var dir = new TempImageDirectory();
         var png = TestImageFactory.CreatePng(dir.File("whole.png"), 800, 600);
         var truncated = TestImageFactory.CreateTruncatedCopy(png, dir.File("cut.png"), 0.5);
-        var ex = Assert.Throws<ImageDecodeException>(() => _processor.CreateThumbnail(truncated, 128, ThumbnailFormat.Jpeg, 80, Ct));
-        Assert.Contains(ex.Reason, new[] { ImageDecodeFailure.Truncated, ImageDecodeFailure.Corrupt });
+        // Repeated: libvips 8.14 used to lose this error in a threaded resize about a third of the time.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var ex = Assert.Throws<ImageDecodeException>(() => _processor.CreateThumbnail(truncated, 128, ThumbnailFormat.Jpeg, 80, Ct));
+            Assert.Contains(ex.Reason, new[] { ImageDecodeFailure.Truncated, ImageDecodeFailure.Corrupt });
+        }
+
         Assert.Throws<ImageDecodeException>(() => _processor.ComputePixelHash(truncated, Ct));
     }
 

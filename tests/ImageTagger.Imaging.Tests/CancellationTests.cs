@@ -15,27 +15,37 @@ public sealed class CancellationTests
         // A large PNG has no shrink-on-load: the full decode takes a while, long enough to cancel inside libvips.
         var path = TestImageFactory.CreatePng(dir.File("big.png"), 9000, 7000);
 
-        var full = Stopwatch.StartNew();
-        processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, Ct);
-        full.Stop();
+        // The faster of two runs: the first also pays for warm-up, and a deadline set from it could come too late.
+        var full = TimeSpan.MaxValue;
+        for (var run = 0; run < 2; run++)
+        {
+            var timed = Stopwatch.StartNew();
+            processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, Ct);
+            full = timed.Elapsed < full ? timed.Elapsed : full;
+        }
 
-        // On a loaded machine one attempt may be descheduled past its deadline; the claim is that
-        // cancellation can stop a decode part-way, so it must do so in at least one of three tries.
-        var attempts = new List<TimeSpan>();
-        for (var attempt = 0; attempt < 3; attempt++)
+        // On a loaded machine one attempt may be descheduled past its deadline (or even finish); the claim is
+        // that cancellation can stop a decode part-way, so it must do so in at least one of five tries.
+        var attempts = new List<string>();
+        var stoppedEarly = false;
+        for (var attempt = 0; attempt < 5 && !stoppedEarly; attempt++)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            cts.CancelAfter(full.Elapsed / 5);
+            cts.CancelAfter(full / 5);
             var cancelled = Stopwatch.StartNew();
-            Assert.ThrowsAny<OperationCanceledException>(() => processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, cts.Token));
-            attempts.Add(cancelled.Elapsed);
-            if (cancelled.Elapsed < full.Elapsed * 0.9)
+            try
             {
-                break;
+                processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, cts.Token);
+                attempts.Add($"finished in {cancelled.Elapsed}");
+            }
+            catch (OperationCanceledException)
+            {
+                attempts.Add($"cancelled after {cancelled.Elapsed}");
+                stoppedEarly = cancelled.Elapsed < full * 0.9;
             }
         }
 
-        Assert.True(attempts.Min() < full.Elapsed * 0.9, $"cancelled after {string.Join(", ", attempts)}, a full run takes {full.Elapsed}");
+        Assert.True(stoppedEarly, $"{string.Join(", ", attempts)}; a full run takes {full}");
 
         // The library is still healthy afterwards.
         Assert.Equal(256, processor.CreateThumbnail(path, 256, ThumbnailFormat.Jpeg, 80, Ct).Width);

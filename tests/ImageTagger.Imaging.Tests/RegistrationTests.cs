@@ -61,9 +61,29 @@ public sealed class RegistrationTests
         var processor = TestHost.Processor();
         var renditions = processor.CreateStandardRenditions(SampleImages.Path("jpg", "gps", "DSCN0010.jpg"), Ct);
         Assert.Equal([256, 640], renditions.Thumbnails.Select(t => Math.Max(t.Width, t.Height))); // 640x480 source: never upscaled
-        Assert.All(renditions.Thumbnails, t => Assert.Equal("image/webp", t.ContentType));
+        Assert.Equal(["image/webp", "image/jpeg"], renditions.Thumbnails.Select(t => t.ContentType));
         Assert.Equal("image/jpeg", renditions.AiImage.ContentType);
         Assert.Equal((640, 480), (renditions.AiImage.Width, renditions.AiImage.Height));
+
+        // The preview at the model's size is the model's JPEG: encoded once.
+        Assert.True(renditions.AiImageIsThumbnail);
+        Assert.Same(renditions.Thumbnails[1], renditions.AiImage);
+    }
+
+    [Fact]
+    public void Without_a_shared_preview_every_thumbnail_is_in_the_thumbnail_format_and_the_model_jpeg_is_apart()
+    {
+        var processor = TestHost.Processor(o => o.PreviewIsModelImage = false);
+        var renditions = processor.CreateStandardRenditions(SampleImages.Path("jpg", "gps", "DSCN0010.jpg"), Ct);
+        Assert.All(renditions.Thumbnails, t => Assert.Equal("image/webp", t.ContentType));
+        Assert.False(renditions.AiImageIsThumbnail);
+        Assert.Equal(ImageFormat.Jpeg, ImageFormatSniffer.Detect(renditions.AiImage.Data));
+        Assert.Equal((640, 480), (renditions.AiImage.Width, renditions.AiImage.Height));
+
+        // Sizes other than the model's never share, whatever the option says.
+        var other = TestHost.Processor(o => o.AiLongSide = 768).CreateStandardRenditions(SampleImages.Path("jpg", "gps", "DSCN0010.jpg"), Ct);
+        Assert.False(other.AiImageIsThumbnail);
+        Assert.All(other.Thumbnails, t => Assert.Equal("image/webp", t.ContentType));
     }
 
     [Fact]

@@ -22,7 +22,16 @@ public sealed class ThumbnailStoreTests
         var small = store.PathFor(1234, 256, ThumbnailFormat.WebP);
         Assert.Equal(Path.Combine(dir.Path, "1", "1234-256.webp"), small);
         Assert.Equal(thumbnails[0].Data, await File.ReadAllBytesAsync(small, Ct));
-        Assert.True(File.Exists(store.PathFor(1234, 1024, ThumbnailFormat.WebP)));
+        Assert.True(File.Exists(store.PathFor(1234, 1024, ThumbnailFormat.Jpeg))); // the preview is the model's JPEG
+
+        // Describe reads the model's JPEG from the preview, or from its own file when the two are kept apart.
+        var options = new ImagingOptions();
+        Assert.Equal(thumbnails[1].Data, await store.ReadAiImageAsync(1234, options, Ct));
+        var apart = new ImagingOptions { PreviewIsModelImage = false };
+        Assert.Null(await store.ReadAiImageAsync(1234, apart, Ct));
+        var model = processor.CreateAiImage(SampleImages.Path("jpg", "Canon_40D.jpg"), Ct);
+        await store.WriteAiImageAsync(1234, model, Ct);
+        Assert.Equal(model.Data, await store.ReadAiImageAsync(1234, apart, Ct));
         Assert.DoesNotContain(Directory.EnumerateFiles(dir.Path, "*", SearchOption.AllDirectories), f => f.EndsWith(".tmp", StringComparison.Ordinal));
 
         await store.WriteAsync(12345, thumbnails[0], Ct);

@@ -96,7 +96,10 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
             Assert.NotNull(image.Checksum);
             Assert.True(image.Width > 0 && image.Height > 0);
             Assert.NotNull(image.WrittenBackAt);
-            Assert.NotEmpty(Directory.EnumerateFiles(thumbs.Path, $"{image.Id}-*", SearchOption.AllDirectories));
+            // The small thumbnail in WebP; the preview is the model's JPEG itself, stored once.
+            Assert.Equal(
+                [$"{image.Id}-1024.jpg", $"{image.Id}-256.webp"],
+                Directory.EnumerateFiles(thumbs.Path, $"{image.Id}-*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             var embedding = await host.Services.GetRequiredService<EmbeddingStore>().GetAsync(image.Id, "nomic-embed-text", ct);
             Assert.NotNull(embedding);
             Assert.Equal(768, embedding.Vector.Length);
