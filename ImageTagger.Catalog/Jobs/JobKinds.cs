@@ -22,4 +22,15 @@ public static class JobKinds
     public const string Crawl = "crawl";
 
     public static string DedupeKey(string kind, long id) => $"{kind}:{id}";
+
+    /// <summary>
+    /// The pipeline's own priority for a stage: later stages before earlier ones, so images are finished before
+    /// new ones are started. Work in progress stays small, the first images are done early, and write-back
+    /// (exiftool) runs beside analysis (libvips) instead of all at the end, when the CPU would sit half idle.
+    /// </summary>
+    public static int StagePriority(string kind) => kind switch
+    {
+        WriteBack or Embed => 1,
+        _ => 0,
+    };
 }

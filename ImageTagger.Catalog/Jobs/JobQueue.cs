@@ -60,7 +60,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// Queue only for images still in this status when the statement runs: a check in the same statement,
     /// so an image that finished meanwhile is not queued again.
     /// </param>
-    public async Task<int> EnqueueForImagesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IReadOnlyCollection<long> imageIds, long? folderId, int priority = 0, string? onlyIfStatus = null, CancellationToken cancellationToken = default)
+    public async Task<int> EnqueueForImagesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string kind, IReadOnlyCollection<long> imageIds, long? folderId, int? priority = null, string? onlyIfStatus = null, CancellationToken cancellationToken = default)
     {
         if (imageIds.Count == 0)
         {
@@ -79,7 +79,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             transaction);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)onlyIfStatus ?? DBNull.Value });
-        command.Parameters.AddWithValue("priority", priority);
+        command.Parameters.AddWithValue("priority", priority ?? JobKinds.StagePriority(kind));
         command.Parameters.AddWithValue("ids", imageIds.ToArray());
         command.Parameters.Add(new NpgsqlParameter("folderId", NpgsqlDbType.Bigint) { Value = (object?)folderId ?? DBNull.Value });
         var count = await command.ExecuteNonQueryAsync(cancellationToken);
@@ -338,14 +338,17 @@ public sealed record NewJob(string Kind, JsonDocument? Payload = null)
             Priority = priority,
         };
 
-    /// <summary>One pipeline stage for one image; at most one is pending per image and stage.</summary>
-    public static NewJob ForImage(string kind, long imageId, long? folderId, int priority = 0) =>
+    /// <summary>
+    /// One pipeline stage for one image; at most one is pending per image and stage. Without a priority, the
+    /// stage's own (<see cref="JobKinds.StagePriority"/>).
+    /// </summary>
+    public static NewJob ForImage(string kind, long imageId, long? folderId, int? priority = null) =>
         new(kind, JsonDocument.Parse($$"""{"imageId":{{imageId}}}"""))
         {
             ImageId = imageId,
             FolderId = folderId,
             DedupeKey = JobKinds.DedupeKey(kind, imageId),
-            Priority = priority,
+            Priority = priority ?? JobKinds.StagePriority(kind),
         };
 
     public int Priority { get; init; }

@@ -13,6 +13,8 @@ namespace PipelineBench;
 /// </summary>
 internal static class IngestBench
 {
+    private static int s_databases;
+
     public static async Task RunAsync(int images, int runs, bool oursOnly = false)
     {
         await using var ollama = await LoopbackOllamaServer.StartAsync();
@@ -47,6 +49,19 @@ internal static class IngestBench
         return source;
     }
 
+    /// <summary>Images for warming a service up: other content than any measured corpus, so none is a duplicate.</summary>
+    private static string WarmUpCorpus()
+    {
+        var source = Path.Combine(Path.GetTempPath(), "bench-warmup-30");
+        if (!Directory.Exists(source) || Directory.GetFiles(source, "*.jpg").Length != 30)
+        {
+            Directory.CreateDirectory(source);
+            TestImageFactory.CreateMany(source, 30, 2000, 1500);
+        }
+
+        return source;
+    }
+
     private static string NoiseCorpus(int images)
     {
         var source = Path.Combine(Path.GetTempPath(), "bench-12mp-" + images);
@@ -65,6 +80,8 @@ internal static class IngestBench
         var images = Directory.GetFiles(source, "*.jpg").Length;
         var megabytes = Directory.GetFiles(source, "*.jpg").Average(f => new FileInfo(f).Length) / 1024 / 1024;
         Console.WriteLine($"--- {images} × {label}, {Bench.F(megabytes)} MiB each ---");
+        var warmUp = WarmUpCorpus();
+        var cold = new List<double>();
         var ours = new List<double>();
         var separatePreview = new List<double>();
         var pillow = new List<double>();
@@ -73,20 +90,22 @@ internal static class IngestBench
         for (var run = 0; run < runs; run++)
         {
             // Interleaved, so a noisy neighbour hurts every variant alike.
-            var (seconds, peakMiB) = await OursAsync(source, ollama, run);
+            cold.Add(images / (await OursAsync(source, ollama, warmUp: null)).Seconds);
+            var (seconds, peakMiB) = await OursAsync(source, ollama, warmUp);
             ours.Add(images / seconds);
             peak.Add(peakMiB);
             // The same pipeline with the 1024 px preview encoded as WebP apart from the model's JPEG (the former default).
-            separatePreview.Add(images / (await OursAsync(source, ollama, run, ("Imaging__PreviewIsModelImage", "false"))).Seconds);
+            separatePreview.Add(images / (await OursAsync(source, ollama, warmUp, ("Imaging__PreviewIsModelImage", "false"))).Seconds);
+            var line = $"run {run + 1}: ours {Bench.F(ours[^1])} img/s warm, {Bench.F(cold[^1])} cold (peak {Bench.F(peakMiB, "0")} MiB), with a separate WebP preview {Bench.F(separatePreview[^1])} img/s";
             if (oursOnly)
             {
-                Console.WriteLine($"run {run + 1}: ours {Bench.F(ours[^1])} img/s (peak {Bench.F(peakMiB, "0")} MiB), with a separate WebP preview {Bench.F(separatePreview[^1])} img/s");
+                Console.WriteLine(line);
                 continue;
             }
 
             pillow.Add(images / await PillowAsync(source));
             vips.Add(images / await VipsThumbnailAsync(source));
-            Console.WriteLine($"run {run + 1}: ours {Bench.F(ours[^1])} img/s (peak {Bench.F(peakMiB, "0")} MiB), with a separate WebP preview {Bench.F(separatePreview[^1])} img/s, pillow+exiftool {Bench.F(pillow[^1])} img/s, vipsthumbnail {Bench.F(vips[^1])} img/s");
+            Console.WriteLine($"{line}, pillow+exiftool {Bench.F(pillow[^1])} img/s, vipsthumbnail {Bench.F(vips[^1])} img/s");
         }
 
         if (oursOnly)
@@ -97,28 +116,21 @@ internal static class IngestBench
         Console.WriteLine();
         Console.WriteLine($"| ingest of {images} × {label} (median of {runs}) | images/s | vs classic |");
         Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| ImageTagger pipeline (SHA-256, thumbnails, model JPEG, EXIF, describe, embed, verified embedded write-back) | {Bench.F(Bench.Median(ours))} | {Bench.F(Bench.Median(ours) / Bench.Median(pillow), "0.00")}× |");
-        Console.WriteLine($"| same, 1024 px preview as a separate WebP (`Imaging:PreviewIsModelImage=false`) | {Bench.F(Bench.Median(separatePreview))} | {Bench.F(Bench.Median(separatePreview) / Bench.Median(pillow), "0.00")}× |");
+        Console.WriteLine($"| ImageTagger pipeline, warm service (SHA-256, thumbnails, model JPEG, EXIF, describe, embed, verified embedded write-back) | {Bench.F(Bench.Median(ours))} | {Bench.F(Bench.Median(ours) / Bench.Median(pillow), "0.00")}× |");
+        Console.WriteLine($"| same, cold service (JIT tiering inside the timed run) | {Bench.F(Bench.Median(cold))} | {Bench.F(Bench.Median(cold) / Bench.Median(pillow), "0.00")}× |");
+        Console.WriteLine($"| same warm, 1024 px preview as a separate WebP (`Imaging:PreviewIsModelImage=false`) | {Bench.F(Bench.Median(separatePreview))} | {Bench.F(Bench.Median(separatePreview) / Bench.Median(pillow), "0.00")}× |");
         Console.WriteLine($"| classic: SHA-256 + Pillow thumbnails 256+1024 + one exiftool per file | {Bench.F(Bench.Median(pillow))} | 1.00× |");
         Console.WriteLine($"| vipsthumbnail CLI alone (1024 px, no metadata, no DB) | {Bench.F(Bench.Median(vips))} | {Bench.F(Bench.Median(vips) / Bench.Median(pillow), "0.00")}× |");
         Console.WriteLine($"| peak memory of the Processing service | {Bench.F(Bench.Median(peak), "0")} MiB | |");
         Console.WriteLine();
     }
 
-    private static async Task<(double Seconds, double PeakMiB)> OursAsync(string source, LoopbackOllamaServer ollama, int run, params (string Key, string Value)[] settings)
+    private static async Task<(double Seconds, double PeakMiB)> OursAsync(string source, LoopbackOllamaServer ollama, string? warmUp, params (string Key, string Value)[] settings)
     {
         var work = CopyFolder(source, "ours");
         var thumbnails = Directory.CreateTempSubdirectory("bench-thumbs-").FullName;
-        var connectionString = await Bench.CreateDatabaseAsync($"bench_ingest_{run}");
-        long folderId;
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var insert = new NpgsqlCommand("INSERT INTO folders (path, write_back_mode) VALUES (@p, 'Embedded') RETURNING id", connection);
-            insert.Parameters.AddWithValue("p", work);
-            folderId = (long)(await insert.ExecuteScalarAsync())!;
-        }
-
+        // A database per pipeline run: dropping a database ends the connections still pooled for it.
+        var connectionString = await Bench.CreateDatabaseAsync($"bench_ingest_{Interlocked.Increment(ref s_databases)}");
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__imagetagger"] = connectionString,
@@ -138,42 +150,62 @@ internal static class IngestBench
 
         var (serviceProcess, _) = await Bench.StartServiceAsync("ImageTagger.Processing", environment);
         using var service = serviceProcess;
-        var stopwatch = Stopwatch.StartNew();
-        await using (var connection = new NpgsqlConnection(connectionString))
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var peak = 0.0;
+        if (warmUp is not null)
         {
-            await connection.OpenAsync();
-            await new ImageTagger.Catalog.Jobs.JobQueue(NpgsqlDataSource.Create(connectionString)).EnqueueAsync(ImageTagger.Catalog.Jobs.NewJob.ScanFolder(folderId));
-            var expected = Directory.GetFiles(work).Length;
-            var peak = 0.0;
-            while (true)
+            // Other images (not copies of the measured ones, which would be skipped as duplicates) through the
+            // same service, so the JIT's tiering is done before the clock starts: the steady state of a service
+            // working through a library.
+            var warmCopy = CopyFolder(warmUp, "warm");
+            await IngestFolderAsync(dataSource, warmCopy, service, p => peak = Math.Max(peak, p));
+            Directory.Delete(warmCopy, true);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await IngestFolderAsync(dataSource, work, service, p => peak = Math.Max(peak, p));
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        service.Kill(entireProcessTree: true);
+        Directory.Delete(work, true);
+        Directory.Delete(thumbnails, true);
+        return (seconds, peak);
+    }
+
+    /// <summary>Adds the folder (embedded write-back), scans it, and returns when every image is settled and no job is left.</summary>
+    private static async Task IngestFolderAsync(NpgsqlDataSource dataSource, string folder, Process service, Action<double> peakMiB)
+    {
+        long folderId;
+        await using (var insert = dataSource.CreateCommand("INSERT INTO folders (path, write_back_mode) VALUES ($1, 'Embedded') RETURNING id"))
+        {
+            insert.Parameters.AddWithValue(folder);
+            folderId = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        await new ImageTagger.Catalog.Jobs.JobQueue(dataSource).EnqueueAsync(ImageTagger.Catalog.Jobs.NewJob.ScanFolder(folderId));
+        var expected = Directory.GetFiles(folder).Length;
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT (SELECT count(*) FROM images WHERE folder_id = $1 AND (status = 'Done' AND written_back_at IS NOT NULL OR status IN ('Failed', 'Duplicate'))), (SELECT count(*) FROM jobs WHERE state IN ('Queued','Running'))");
+            command.Parameters.AddWithValue(folderId);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var done = reader.GetInt64(0);
+            var pending = reader.GetInt64(1);
+            await reader.DisposeAsync();
+            peakMiB(Bench.PeakMemoryMiB(service.Id));
+            if (done >= expected && pending == 0)
             {
-                await using var command = new NpgsqlCommand(
-                    "SELECT (SELECT count(*) FROM images WHERE status = 'Done' AND written_back_at IS NOT NULL OR status IN ('Failed', 'Duplicate')), (SELECT count(*) FROM jobs WHERE state IN ('Queued','Running'))",
-                    connection);
-                await using var reader = await command.ExecuteReaderAsync();
-                await reader.ReadAsync();
-                var done = reader.GetInt64(0);
-                var pending = reader.GetInt64(1);
-                await reader.DisposeAsync();
-                peak = Math.Max(peak, Bench.PeakMemoryMiB(service.Id));
-                if (done >= expected && pending == 0)
-                {
-                    break;
-                }
-
-                if (stopwatch.Elapsed > TimeSpan.FromMinutes(20))
-                {
-                    throw new TimeoutException($"ingest did not finish: {done}/{expected}");
-                }
-
-                await Task.Delay(100);
+                return;
             }
 
-            var seconds = stopwatch.Elapsed.TotalSeconds;
-            service.Kill(entireProcessTree: true);
-            Directory.Delete(work, true);
-            Directory.Delete(thumbnails, true);
-            return (seconds, peak);
+            if (stopwatch.Elapsed > TimeSpan.FromMinutes(20))
+            {
+                throw new TimeoutException($"ingest did not finish: {done}/{expected}");
+            }
+
+            await Task.Delay(100);
         }
     }
 

@@ -62,6 +62,33 @@ public sealed class JobQueueTests(CatalogDatabase database) : IClassFixture<Cata
     }
 
     [Fact]
+    public async Task Later_pipeline_stages_are_claimed_before_earlier_ones_so_images_finish_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queue = CreateQueue();
+        // Image ids of their own: no other test in this class uses the pipeline's kinds.
+        await queue.EnqueueAsync(NewJob.ForImage(JobKinds.Analyze, 9_000_001, null), ct);
+        await using (var connection = await database.DataSource.OpenConnectionAsync(ct))
+        {
+            await queue.EnqueueForImagesAsync(connection, null, JobKinds.Analyze, [9_000_002], null, cancellationToken: ct);
+        }
+
+        await queue.EnqueueAsync(NewJob.ForImage(JobKinds.WriteBack, 9_000_003, null), ct);
+        await queue.EnqueueAsync(NewJob.ForImage(JobKinds.Analyze, 9_000_004, null, priority: 5), ct);
+
+        var order = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            var job = Assert.Single(await queue.ClaimAsync("w", [JobKinds.Analyze, JobKinds.WriteBack], 1, s_lease, ct));
+            order.Add(job.ImageId!.Value);
+            Assert.True(await queue.CompleteAsync(job.Id, "w", ct));
+        }
+
+        // An explicit priority (a user's request) first, then the write-back enqueued last, then analyses in order.
+        Assert.Equal([9_000_004, 9_000_003, 9_000_001, 9_000_002], order);
+    }
+
+    [Fact]
     public async Task An_expired_lease_is_claimed_again_and_the_old_owner_can_no_longer_complete()
     {
         var ct = TestContext.Current.CancellationToken;
