@@ -410,8 +410,9 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             decoded = VipsNative.vips_image_copy_memory(image);
         }
 
-        if (decoded.IsInvalid)
+        if (decoded.IsInvalid && cancellationToken.IsCancellationRequested)
         {
+            decoded.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
         }
 

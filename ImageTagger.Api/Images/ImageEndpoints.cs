@@ -39,7 +39,8 @@ public static class ImageEndpoints
         var wanted = size ?? sizes[0];
         var chosen = sizes.FirstOrDefault(s => s >= wanted, sizes[^1]);
         var format = imaging.Value.ThumbnailFormatFor(chosen);
-        var etag = new EntityTagHeaderValue($"\"t{id}-{chosen}-{(image.Checksum ?? "x")[..Math.Min(16, (image.Checksum ?? "x").Length)]}\"");
+        // The format is part of the tag: the same size may be stored as WebP or JPEG depending on settings.
+        var etag = new EntityTagHeaderValue($"\"t{id}-{chosen}{(format == ThumbnailFormat.WebP ? "w" : "j")}-{(image.Checksum ?? "x")[..Math.Min(16, (image.Checksum ?? "x").Length)]}\"");
         var path = store.PathFor(id, chosen, format);
         if (!File.Exists(path))
         {

@@ -17,6 +17,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Queue<string> _tail = new();
     private readonly Lock _tailLock = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _readersStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcess(Process process, bool ownGroup)
     {
@@ -74,6 +75,9 @@ internal sealed class ChildProcess : IDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process, s_setsid is not null);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, false, onLine);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, true, onLine);
+        process.Exited += (_, _) => child.OnExited();
         if (!process.Start())
         {
             throw new InvalidOperationException($"Could not start {command}");
@@ -82,11 +86,9 @@ internal sealed class ChildProcess : IDisposable
         child.Pid = process.Id;
         child.StartedAt = DateTimeOffset.UtcNow;
         process.StandardInput.Close();
-        // Our own readers (not BeginOutputReadLine) so the exit is reported only after what was written before it has
-        // been read, however quickly the program exits and however busy the machine is.
-        var output = child.ReadLinesAsync(process.StandardOutput, false, onLine);
-        var error = child.ReadLinesAsync(process.StandardError, true, onLine);
-        _ = child.CompleteAsync(Task.WhenAll(output, error));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        child._readersStarted.TrySetResult();
         return child;
     }
 
@@ -146,23 +148,13 @@ internal sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
-    private async Task ReadLinesAsync(StreamReader reader, bool isError, Action<string, bool> onLine)
+    private void OnLine(string? line, bool isError, Action<string, bool> onLine)
     {
-        try
+        if (line is null)
         {
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                OnLine(line, isError, onLine);
-            }
+            return;
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // The pipe went away with the process (or we were disposed): nothing more to read.
-        }
-    }
 
-    private void OnLine(string line, bool isError, Action<string, bool> onLine)
-    {
         lock (_tailLock)
         {
             _tail.Enqueue(line);
@@ -175,27 +167,31 @@ internal sealed class ChildProcess : IDisposable
         onLine(line, isError);
     }
 
-    private async Task CompleteAsync(Task outputRead)
+    private void OnExited() => _ = CompleteAsync();
+
+    private async Task CompleteAsync()
     {
+        // A program that exits at once can do so before its output readers have begun; only once they have does
+        // WaitForExitAsync also wait for the pipes' end (otherwise its last lines, often the reason for a failure,
+        // could be lost). Exited fires before the output pipes drain; waiting for their end lets the last lines
+        // arrive first. Bounded: a grandchild may still hold the pipe open.
+        await _readersStarted.Task;
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _process.WaitForExitAsync();
+            await _process.WaitForExitAsync(drain.Token);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
-            // Disposed while running: killed by Dispose, the exit code below says so.
+            // Output still open (a grandchild has it): report the exit anyway.
         }
-
-        // The last lines (often the reason for a failure) are read before the exit is reported. Bounded, and counted
-        // from the exit: a grandchild may still hold the pipes open, and then the exit is reported anyway.
-        await outputRead.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         int code;
         try
         {
             code = _process.ExitCode;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        catch (InvalidOperationException)
         {
             code = -1;
         }
