@@ -37,7 +37,7 @@ try
         Console.WriteLine($"--- {label}, ~{new FileInfo(files[0]).Length / 1024 / 1024.0:F1} MiB each ---");
         Report("ours: 256px JPEG thumbnail, serial", files.Count, Time(() => files.ForEach(f => processor.CreateThumbnail(f, 256, ThumbnailFormat.Jpeg, 80))));
         Report("ours: 256px WebP thumbnail, serial", files.Count, Time(() => files.ForEach(f => processor.CreateThumbnail(f, 256, ThumbnailFormat.WebP, 80))));
-        Report("ours: 256+1024 WebP (one decode), serial", files.Count, Time(() => files.ForEach(f => processor.CreateThumbnails(f))));
+        Report("ours: 256 WebP + 1024 JPEG preview (one decode), serial", files.Count, Time(() => files.ForEach(f => processor.CreateThumbnails(f))));
         Report("ours: AI JPEG 1024px, serial", files.Count, Time(() => files.ForEach(f => processor.CreateAiImage(f))));
         Report($"ours: 256px JPEG, {Environment.ProcessorCount} threads", files.Count, Time(() =>
             Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, f => processor.CreateThumbnail(f, 256, ThumbnailFormat.Jpeg, 80))));
