@@ -79,44 +79,38 @@ public sealed class CrawlFrontier(NpgsqlDataSource dataSource, JobQueue queue)
         return new FrontierCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
     }
 
-    public async Task<IReadOnlyList<PendingImage>> PendingImagesAsync(long crawlId, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingImage>> PendingImagesAsync(long crawlId, int limit, CancellationToken cancellationToken) =>
+        PendingAsync(
+            "SELECT id, url, page_url, page_title, alt_text, title FROM crawl_images WHERE crawl_job_id = @id AND state = 'Pending' ORDER BY id LIMIT @limit",
+            crawlId,
+            limit,
+            reader => new PendingImage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Nullable(reader, 3), Nullable(reader, 4), Nullable(reader, 5)),
+            cancellationToken);
+
+    // Breadth first: shallow pages before deep ones, so limits cut off the far end of the site.
+    public Task<IReadOnlyList<PendingPage>> PendingPagesAsync(long crawlId, int limit, CancellationToken cancellationToken) =>
+        PendingAsync(
+            "SELECT id, url, depth FROM crawl_pages WHERE crawl_job_id = @id AND state = 'Pending' ORDER BY depth, id LIMIT @limit",
+            crawlId,
+            limit,
+            reader => new PendingPage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)),
+            cancellationToken);
+
+    private async Task<IReadOnlyList<T>> PendingAsync<T>(string sql, long crawlId, int limit, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
-        var result = new List<PendingImage>();
+        var result = new List<T>();
         if (limit <= 0)
         {
             return result;
         }
 
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, url, page_url, page_title, alt_text, title FROM crawl_images WHERE crawl_job_id = @id AND state = 'Pending' ORDER BY id LIMIT @limit");
+        await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("id", crawlId);
         command.Parameters.AddWithValue("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new PendingImage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Nullable(reader, 3), Nullable(reader, 4), Nullable(reader, 5)));
-        }
-
-        return result;
-    }
-
-    public async Task<IReadOnlyList<PendingPage>> PendingPagesAsync(long crawlId, int limit, CancellationToken cancellationToken)
-    {
-        var result = new List<PendingPage>();
-        if (limit <= 0)
-        {
-            return result;
-        }
-
-        // Breadth first: shallow pages before deep ones, so limits cut off the far end of the site.
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, url, depth FROM crawl_pages WHERE crawl_job_id = @id AND state = 'Pending' ORDER BY depth, id LIMIT @limit");
-        command.Parameters.AddWithValue("id", crawlId);
-        command.Parameters.AddWithValue("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new PendingPage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+            result.Add(read(reader));
         }
 
         return result;
