@@ -36,7 +36,10 @@ public sealed class ImagingOptions
 
     public DecodeStrictness FailOn { get; set; } = DecodeStrictness.Error;
 
-    /// <summary>libvips worker threads per operation; 0 keeps libvips' default (number of cores).</summary>
+    /// <summary>
+    /// libvips worker threads per operation; 0 = automatic: libvips' default (number of cores), except in the
+    /// Processing service, which divides the cores among the images it decodes side by side.
+    /// </summary>
     public int VipsConcurrency { get; set; }
 
     /// <summary>libvips operation cache size; 0 (default) disables it.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -12,16 +13,42 @@ internal static class EncodedImageData
 {
     public static string? Digest(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        return ImageFormatSniffer.Detect(bytes) switch
+        // Write-back verifies every file twice: a pooled buffer spares the GC two large-object arrays per image,
+        // and other formats (decoded instead) are never read whole here.
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        Span<byte> header = stackalloc byte[ImageFormatSniffer.HeaderLength];
+        var format = ImageFormatSniffer.Detect(header[..RandomAccess.Read(file, header, 0)]);
+        if (format is not (ImageFormat.Jpeg or ImageFormat.Png))
         {
-            ImageFormat.Jpeg => JpegDigest(bytes),
-            ImageFormat.Png => PngDigest(bytes),
-            _ => null,
-        };
+            return null;
+        }
+
+        var length = RandomAccess.GetLength(file);
+        if (length > Array.MaxLength)
+        {
+            throw new IOException($"{path} is too large to verify in memory ({length:N0} bytes)");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var read = 0;
+            int chunk;
+            while (read < length && (chunk = RandomAccess.Read(file, buffer.AsSpan(read, (int)length - read), read)) > 0)
+            {
+                read += chunk;
+            }
+
+            var data = buffer.AsSpan(0, read);
+            return format == ImageFormat.Jpeg ? JpegDigest(data) : PngDigest(data);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private static string? JpegDigest(byte[] data)
+    private static string? JpegDigest(ReadOnlySpan<byte> data)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var position = 2; // after SOI
@@ -54,17 +81,17 @@ internal static class EncodedImageData
             {
                 // Scans (and any tables between progressive scans) run to the first EOI: inside entropy-coded
                 // data 0xFF is always followed by 0x00 or RSTn, so the first FF D9 ends the main image.
-                var end = data.AsSpan(position).IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]);
+                var end = data[position..].IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]);
                 if (end < 0)
                 {
                     return null;
                 }
 
-                hash.AppendData(data, position, end + 2);
+                hash.AppendData(data.Slice(position, end + 2));
                 return Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
-            var length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(position + 2));
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
             if (length < 2 || position + 2 + length > data.Length)
             {
                 return null;
@@ -73,7 +100,7 @@ internal static class EncodedImageData
             var metadata = marker is (>= 0xE0 and <= 0xEF) or 0xFE;
             if (!metadata)
             {
-                hash.AppendData(data, position, 2 + length);
+                hash.AppendData(data.Slice(position, 2 + length));
             }
 
             position += 2 + length;
@@ -82,23 +109,23 @@ internal static class EncodedImageData
         return null;
     }
 
-    private static string? PngDigest(byte[] data)
+    private static string? PngDigest(ReadOnlySpan<byte> data)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var position = 8;
         var sawData = false;
         while (position + 12 <= data.Length)
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(position));
+            var length = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
             if (length < 0 || position + 12L + length > data.Length)
             {
                 return null;
             }
 
-            var type = data.AsSpan(position + 4, 4);
+            var type = data.Slice(position + 4, 4);
             if (type.SequenceEqual("IHDR"u8) || type.SequenceEqual("PLTE"u8) || type.SequenceEqual("tRNS"u8) || type.SequenceEqual("IDAT"u8))
             {
-                hash.AppendData(data, position, 8 + length);
+                hash.AppendData(data.Slice(position, 8 + length));
                 sawData |= type.SequenceEqual("IDAT"u8);
             }
 

@@ -51,15 +51,18 @@ internal static class Bench
         }
     }
 
+    public const string ServiceDirSetting = "BENCH_SERVICE_DIR";
+
     /// <summary>Starts a built service (ImageTagger.Processing / ImageTagger.Api) as a child process.</summary>
     public static Process StartService(string project, IReadOnlyDictionary<string, string> environment)
     {
         // Services run from their own Release build output (bench/run.sh builds them), as they would be deployed.
-        var dll = Path.Combine(RepoRoot, project, "bin", "Release", "net10.0", project + ".dll");
-        var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // BENCH_SERVICE_DIR (a setting, not passed on) runs another build of it instead, e.g. a ReadyToRun publish.
+        var folder = environment.TryGetValue(ServiceDirSetting, out var other) ? other : Path.Combine(RepoRoot, project, "bin", "Release", "net10.0");
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(folder, project + ".dll")]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (k, v) in environment)
+        foreach (var (k, v) in environment.Where(e => e.Key != ServiceDirSetting))
         {
             info.Environment[k] = v;
         }
