@@ -2,7 +2,8 @@ using PipelineBench;
 
 // Runnable benchmarks, not tests: `bench/run.sh` builds in Release and runs them all.
 var what = args.FirstOrDefault() ?? "all";
-int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
+string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int Arg(string name, int fallback) => Value(name) is { } text ? int.Parse(text) : fallback;
 
 Console.WriteLine($"# ImageTagger benchmarks — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
 if (what is "ingest" or "all")
@@ -10,7 +11,7 @@ if (what is "ingest" or "all")
     // --compare "KEY=VALUE,KEY=VALUE" (repeatable): warm-service settings measured against the defaults, interleaved.
     var compare = args.Select((a, i) => (a, i)).Where(p => p.a == "--compare" && p.i + 1 < args.Length)
         .Select(p => args[p.i + 1].Split(',').Select(kv => kv.Split('=', 2)).Select(kv => (kv[0], kv[1])).ToArray()).ToList();
-    var corpus = args.SkipWhile(a => a != "--corpus").Skip(1).FirstOrDefault() ?? "all";
+    var corpus = Value("--corpus") ?? "all";
     await IngestBench.RunAsync(Arg("--images", 40), Arg("--runs", 3), args.Contains("--ours-only"), compare, corpus);
 }
 
