@@ -37,6 +37,12 @@ public sealed class ImagingOptions
     public DecodeStrictness FailOn { get; set; } = DecodeStrictness.Error;
 
     /// <summary>
+    /// JPEG thumbnails decode at 1/2, 1/4 or 1/8 scale when at least this much resizing is left afterwards
+    /// (libvips alone uses 2.0, which decodes a 4032 px photo at full size for a 1024 px thumbnail).
+    /// </summary>
+    public double ShrinkOnLoadMinResize { get; set; } = 1.9;
+
+    /// <summary>
     /// libvips worker threads per operation; 0 = automatic: libvips' default (number of cores), except in the
     /// Processing service, which divides the cores among the images it decodes side by side.
     /// </summary>
@@ -114,6 +120,11 @@ internal sealed class ImagingOptionsValidator : IValidateOptions<ImagingOptions>
         if (options.MaxPixels is < 1_000_000 or > 2_000_000_000)
         {
             errors.Add("Imaging:MaxPixels must be between 1,000,000 and 2,000,000,000.");
+        }
+
+        if (!(options.ShrinkOnLoadMinResize is >= 1.0 and <= 8.0))
+        {
+            errors.Add("Imaging:ShrinkOnLoadMinResize must be between 1.0 and 8.0.");
         }
 
         if (!Enum.IsDefined(options.FailOn) || !Enum.IsDefined(options.ThumbnailFormat) || !Enum.IsDefined(options.WriteBackMode))

@@ -80,15 +80,16 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         var format = CheckFile(path);
 
         // Header first: refuse bombs and mislabelled content before any pixel is decoded.
+        ImageInfo info;
         using (var header = OpenHeader(path, format, VipsNative.AccessSequential))
         {
-            ReadInfo(path, format, header);
+            info = ReadInfo(path, format, header);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var largest = requests.Max(r => r.LongSide);
 
-        using (var thumbnail = OpenThumbnail(path, format, largest, cancellationToken))
+        using (var thumbnail = OpenThumbnail(path, format, Math.Max(info.Width, info.Height), largest, cancellationToken))
         {
             if (requests.Count == 1)
             {
@@ -127,9 +128,36 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>Decodes straight to <paramref name="longSide"/>, upright by EXIF orientation.</summary>
-    private VipsObjectHandle OpenThumbnail(string path, ImageFormat format, int longSide, CancellationToken cancellationToken)
+    private VipsObjectHandle OpenThumbnail(
+        string path, ImageFormat format, int sourceLongSide, int longSide, CancellationToken cancellationToken)
     {
         VipsObjectHandle thumbnail;
+        var jpegShrink = format == ImageFormat.Jpeg
+            ? JpegShrinkOnLoad(sourceLongSide, longSide, _options.ShrinkOnLoadMinResize)
+            : 1;
+        if (jpegShrink > 1)
+        {
+            // libvips' own choice leaves a resize of at least 2 after the DCT shrink, so a 4032 px photo bound
+            // for 1024 (3.94) would be decoded at full size; a resize of 1.97 looks the same and decodes 4x fewer
+            // pixels. Same pipeline as vips_thumbnail from here: sequential load, resize, then upright.
+            using var shrunk = VipsNative.vips_image_new_from_file(
+                VipsFileName(path), "access", VipsNative.AccessSequential, "fail_on", (int)_options.FailOn,
+                "shrink", jpegShrink, IntPtr.Zero);
+            if (shrunk.IsInvalid)
+            {
+                throw DecodeFailure(path, "open");
+            }
+
+            if (VipsNative.vips_thumbnail_image(
+                    shrunk, out thumbnail, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
+            {
+                thumbnail.Dispose();
+                throw DecodeFailure(path, "thumbnail");
+            }
+
+            return thumbnail;
+        }
+
         if (format is ImageFormat.Jpeg or ImageFormat.WebP or ImageFormat.Heif)
         {
             // These loaders can shrink while decoding (JPEG DCT scaling, WebP scaling, HEIF embedded thumbnails).
@@ -199,6 +227,23 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         {
             image.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The largest JPEG DCT shrink (8, 4 or 2) that still leaves a resize of at least <paramref name="minResize"/>
+    /// to <paramref name="targetLongSide"/>, so the final lanczos step does the anti-aliasing; 1 for none.
+    /// </summary>
+    internal static int JpegShrinkOnLoad(int sourceLongSide, int targetLongSide, double minResize)
+    {
+        foreach (var shrink in (ReadOnlySpan<int>)[8, 4, 2])
+        {
+            if (sourceLongSide / (double)shrink >= targetLongSide * minResize)
+            {
+                return shrink;
+            }
+        }
+
+        return 1;
     }
 
     /// <summary>Raw 8-bit pixels of a small thumbnail (tests compare orientations with it).</summary>

@@ -44,6 +44,10 @@ internal static partial class VipsNative
     internal static partial VipsObjectHandle vips_image_new_from_file(
         string name, string n1, int v1, string n2, int v2, IntPtr terminator);
 
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial VipsObjectHandle vips_image_new_from_file(
+        string name, string n1, int v1, string n2, int v2, string n3, int v3, IntPtr terminator);
+
     [LibraryImport(Vips)]
     internal static partial int vips_image_get_width(VipsObjectHandle image);
 

@@ -68,7 +68,7 @@ public sealed class OrientationTests
         Assert.Equal(64, _processor.ComputePixelHash(path, Ct).Length);
     }
 
-    private static double MeanAbsoluteDifference(byte[] a, byte[] b)
+    internal static double MeanAbsoluteDifference(byte[] a, byte[] b)
     {
         Assert.Equal(a.Length, b.Length);
         long sum = 0;
