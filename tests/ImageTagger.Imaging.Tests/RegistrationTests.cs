@@ -23,6 +23,7 @@ public sealed class RegistrationTests
             ["Imaging:MaxPixels"] = "50000000",
             ["Imaging:ExifToolCommandTimeout"] = "00:00:10",
             ["Imaging:WriteBackMode"] = "Sidecar",
+            ["Imaging:ShrinkOnLoadMinResize"] = "2.5",
         }).Build();
 
         await using var provider = new ServiceCollection().AddImaging(configuration).BuildServiceProvider(validateScopes: true);
@@ -32,6 +33,7 @@ public sealed class RegistrationTests
         Assert.Equal(ThumbnailFormat.Jpeg, options.ThumbnailFormat);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ExifToolCommandTimeout);
         Assert.Equal(WriteBackMode.Sidecar, options.WriteBackMode);
+        Assert.Equal(2.5, options.ShrinkOnLoadMinResize);
 
         var processor = provider.GetRequiredService<IImageProcessor>();
         var thumbnail = Assert.Single(processor.CreateThumbnails(SampleImages.Path("jpg", "Canon_40D.jpg"), Ct));
@@ -105,6 +107,7 @@ public sealed class RegistrationTests
             o.ThumbnailSizes = [8];
             o.ExifToolProcesses = 0;
             o.ExifToolPath = " ";
+            o.ShrinkOnLoadMinResize = 0.5;
         });
         using var provider = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
@@ -112,5 +115,6 @@ public sealed class RegistrationTests
         Assert.Contains(ex.Failures, f => f.Contains("ThumbnailSizes", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ExifToolProcesses", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ExifToolPath", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("ShrinkOnLoadMinResize", StringComparison.Ordinal));
     }
 }
