@@ -53,16 +53,20 @@ public sealed class ShrinkOnLoadTests
         Assert.True(OrientationTests.MeanAbsoluteDifference(fastPixels, flipped) > difference * 5);
     }
 
-    [Fact]
-    public void A_truncated_photo_still_fails_on_the_shrunk_path()
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(0.6)]
+    [InlineData(0.97)]
+    public void A_truncated_photo_still_fails_on_the_shrunk_path(double keptFraction)
     {
         using var dir = new TempImageDirectory();
-        var path = TestImageFactory.CreateTruncatedCopy(s_twelveMegapixel, dir.File("cut.jpg"), 0.6);
+        var path = TestImageFactory.CreateTruncatedCopy(s_twelveMegapixel, dir.File("cut.jpg"), keptFraction);
         Assert.Equal(2, VipsImageProcessor.JpegShrinkOnLoad(4032, 1024, new ImagingOptions().ShrinkOnLoadMinResize));
 
         var failure = Assert.Throws<ImageDecodeException>(
             () => TestHost.Processor().CreateRenditions(path, [new RenditionRequest(1024, ThumbnailFormat.Jpeg, 85)], Ct));
         Assert.Equal(path, failure.Path);
+        Assert.Equal(ImageDecodeFailure.Truncated, failure.Reason);
     }
 
     private static byte[] Pixels(string path, byte[] encoded, bool flip = false)
