@@ -109,18 +109,8 @@ public sealed partial class VipsImageProcessor : IImageProcessor
                     continue;
                 }
 
-                if (VipsNative.vips_thumbnail_image(
-                        memory, out var smaller, request.LongSide,
-                        "height", request.LongSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
-                {
-                    smaller.Dispose();
-                    throw DecodeFailure(path, "resize");
-                }
-
-                using (smaller)
-                {
-                    results[i] = Encode(path, smaller, request, cancellationToken);
-                }
+                using var smaller = Resize(path, memory, request.LongSide, "resize");
+                results[i] = Encode(path, smaller, request, cancellationToken);
             }
 
             return results;
@@ -131,7 +121,6 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     private VipsObjectHandle OpenThumbnail(
         string path, ImageFormat format, int sourceLongSide, int longSide, CancellationToken cancellationToken)
     {
-        VipsObjectHandle thumbnail;
         var jpegShrink = format == ImageFormat.Jpeg
             ? JpegShrinkOnLoad(sourceLongSide, longSide, _options.ShrinkOnLoadMinResize)
             : 1;
@@ -140,29 +129,15 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             // libvips' own choice leaves a resize of at least 2 after the DCT shrink, so a 4032 px photo bound
             // for 1024 (3.94) would be decoded at full size; a resize of 1.97 looks the same and decodes 4x fewer
             // pixels. Same pipeline as vips_thumbnail from here: sequential load, resize, then upright.
-            using var shrunk = VipsNative.vips_image_new_from_file(
-                VipsFileName(path), "access", VipsNative.AccessSequential, "fail_on", (int)_options.FailOn,
-                "shrink", jpegShrink, IntPtr.Zero);
-            if (shrunk.IsInvalid)
-            {
-                throw DecodeFailure(path, "open");
-            }
-
-            if (VipsNative.vips_thumbnail_image(
-                    shrunk, out thumbnail, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
-            {
-                thumbnail.Dispose();
-                throw DecodeFailure(path, "thumbnail");
-            }
-
-            return thumbnail;
+            using var shrunk = OpenHeader(path, format, VipsNative.AccessSequential, jpegShrink);
+            return Resize(path, shrunk, longSide, "thumbnail");
         }
 
         if (format is ImageFormat.Jpeg or ImageFormat.WebP or ImageFormat.Heif)
         {
             // These loaders can shrink while decoding (JPEG DCT scaling, WebP scaling, HEIF embedded thumbnails).
             if (VipsNative.vips_thumbnail(
-                    VipsFileName(path), out thumbnail, longSide,
+                    VipsFileName(path), out var thumbnail, longSide,
                     "height", longSide, "size", VipsNative.SizeDown, "fail_on", (int)_options.FailOn, IntPtr.Zero) != 0)
             {
                 thumbnail.Dispose();
@@ -176,14 +151,20 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         // threaded resize (a truncated PNG, or a kill, comes out as a partly black thumbnail about a third of
         // the time): decode into memory first, where fail_on and cancellation are reported reliably.
         using var source = Decode(path, format, cancellationToken);
+        return Resize(path, source, longSide, "thumbnail");
+    }
+
+    /// <summary>Fits <paramref name="source"/> into a <paramref name="longSide"/> box (never enlarging), upright by its orientation tag.</summary>
+    private static VipsObjectHandle Resize(string path, VipsObjectHandle source, int longSide, string step)
+    {
         if (VipsNative.vips_thumbnail_image(
-                source, out thumbnail, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
+                source, out var resized, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
         {
-            thumbnail.Dispose();
-            throw DecodeFailure(path, "thumbnail");
+            resized.Dispose();
+            throw DecodeFailure(path, step);
         }
 
-        return thumbnail;
+        return resized;
     }
 
     public string ComputePixelHash(string path, CancellationToken cancellationToken = default)
@@ -464,10 +445,14 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         return Track(decoded, path, "decode");
     }
 
-    private VipsObjectHandle OpenHeader(string path, ImageFormat format, int access)
+    /// <param name="jpegShrink">1, or a JPEG DCT shrink (2, 4, 8) applied while decoding.</param>
+    private VipsObjectHandle OpenHeader(string path, ImageFormat format, int access, int jpegShrink = 1)
     {
-        var image = VipsNative.vips_image_new_from_file(
-            VipsFileName(path), "access", access, "fail_on", (int)_options.FailOn, IntPtr.Zero);
+        var image = jpegShrink == 1
+            ? VipsNative.vips_image_new_from_file(
+                VipsFileName(path), "access", access, "fail_on", (int)_options.FailOn, IntPtr.Zero)
+            : VipsNative.vips_image_new_from_file(
+                VipsFileName(path), "access", access, "fail_on", (int)_options.FailOn, "shrink", jpegShrink, IntPtr.Zero);
         if (image.IsInvalid)
         {
             image.Dispose();
