@@ -13,6 +13,19 @@ IMAGETAGGER_PG_FSYNC=off bash scripts/pg.sh start --data-dir "$pg_data" --port 5
   || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
 export IMAGETAGGER_TEST_PG="Host=127.0.0.1;Port=55433;Username=postgres;Password=postgres;Database=postgres"
 
+# Sample images live in ../shared beside the repository; a clone made elsewhere (git clone . /tmp/x) uses the
+# ones beside the repository it was cloned from.
+samples="test-images/exif-samples"
+if [ -z "${IMAGETAGGER_TEST_IMAGES:-}" ] && [ ! -d "$repo/../shared/$samples" ]; then
+  origin="$(git -C "$repo" remote get-url origin 2>/dev/null || true)"
+  origin="${origin#file://}"
+  case "$origin" in /*) ;; *) [ -n "$origin" ] && origin="$repo/$origin" ;; esac
+  if [ -n "$origin" ] && [ -d "$origin/../shared/$samples" ]; then
+    IMAGETAGGER_TEST_IMAGES="$(cd "$origin/../shared/$samples" && pwd)"
+    export IMAGETAGGER_TEST_IMAGES
+  fi
+fi
+
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 
