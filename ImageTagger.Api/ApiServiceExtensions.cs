@@ -31,6 +31,7 @@ public static class ApiServiceExtensions
         services.AddOllamaAi(builder.Configuration);
         services.AddImaging(builder.Configuration);
         services.AddSingleton(new ThumbnailStore(builder.Configuration["Storage:ThumbnailRoot"] ?? Path.Combine(Path.GetTempPath(), "imagetagger", "thumbnails")));
+        services.AddHostedService<Imaging.Privacy.ThumbnailCacheScrubber>();
 
         services.AddOptions<FolderOptions>().Bind(builder.Configuration.GetSection(FolderOptions.SectionName));
         services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.SectionName));

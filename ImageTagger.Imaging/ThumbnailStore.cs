@@ -59,6 +59,66 @@ public sealed class ThumbnailStore(string root)
         }
     }
 
+    /// <summary>Written once every cached rendition is known to carry no EXIF, XMP or IPTC.</summary>
+    internal const string MetadataFreeMarker = ".metadata-free";
+
+    /// <summary>
+    /// Removes EXIF (GPS), XMP and IPTC from every cached rendition, once per cache: renditions made before
+    /// <see cref="Privacy.RenditionMetadata"/> existed carry the original's metadata. Damaged files are deleted
+    /// (the Api makes them again on demand). Returns how many files were rewritten or deleted.
+    /// </summary>
+    public int ScrubMetadata(CancellationToken cancellationToken)
+    {
+        var marker = Path.Combine(Root, MetadataFreeMarker);
+        if (File.Exists(marker))
+        {
+            return 0;
+        }
+
+        var changed = 0;
+        if (Directory.Exists(Root))
+        {
+            foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!file.EndsWith(".webp", StringComparison.Ordinal) && !file.EndsWith(".jpg", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var data = File.ReadAllBytes(file);
+                    byte[] clean;
+                    try
+                    {
+                        clean = Privacy.RenditionMetadata.Strip(data);
+                    }
+                    catch (InvalidDataException)
+                    {
+                        File.Delete(file);
+                        changed++;
+                        continue;
+                    }
+
+                    if (!ReferenceEquals(clean, data))
+                    {
+                        WriteFileAsync(file, clean, cancellationToken).GetAwaiter().GetResult();
+                        changed++;
+                    }
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    // Deleted meanwhile (image removed): nothing left to clean.
+                }
+            }
+        }
+
+        Directory.CreateDirectory(Root);
+        WriteFileAsync(marker, [], cancellationToken).GetAwaiter().GetResult();
+        return changed;
+    }
+
     public void Delete(long imageId)
     {
         var directory = Path.Combine(Root, (imageId / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using ImageTagger.Imaging.Native;
+using ImageTagger.Imaging.Privacy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -347,7 +348,9 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             {
                 var data = new byte[checked((int)length)];
                 Marshal.Copy(buffer, data, 0, data.Length);
-                return new EncodedImage(request.LongSide, width, height, request.Format, data);
+
+                // "strip" is not enough: libvips 8.14's webpsave ignores it and copies the original's EXIF (GPS too).
+                return new EncodedImage(request.LongSide, width, height, request.Format, RenditionMetadata.Strip(data));
             }
             finally
             {

@@ -43,6 +43,9 @@ public static class ProcessingServiceExtensions
         });
         builder.Services.AddSingleton(sp => new ThumbnailStore(sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.ThumbnailRoot));
 
+        // Before the job workers (hosted services start in order): an old cache is clean before anything writes to it.
+        builder.Services.AddHostedService<Imaging.Privacy.ThumbnailCacheScrubber>();
+
         builder.Services.AddSingleton<FolderScanner>();
         builder.Services.AddSingleton<IJobHandler, ScanFolderHandler>();
         builder.Services.AddSingleton<IJobHandler, AnalyzeHandler>();

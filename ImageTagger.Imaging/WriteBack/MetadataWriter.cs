@@ -167,7 +167,8 @@ public sealed partial class MetadataWriter(
         EnsureWritable(exists ? sidecar : imagePath, directory, fileMustExist: exists);
 
         // An existing sidecar is updated (keeping what other tools put there); a new one starts from the
-        // image's own metadata, which exiftool maps into XMP (camera, date, GPS).
+        // image's own metadata, which exiftool maps into XMP (camera, date), without the GPS position: the
+        // location stays in the original only, so a sidecar copied or shared on its own does not reveal it.
         var temp = Path.Combine(directory, $".{Path.GetFileName(imagePath)}.it-{Guid.NewGuid():N}.xmp");
         var seed = Path.Combine(directory, $".{Path.GetFileName(imagePath)}.it-{Guid.NewGuid():N}.seed.xmp");
         try
@@ -182,6 +183,11 @@ public sealed partial class MetadataWriter(
             }
 
             var arguments = new List<string> { "-m", "-ec" };
+            if (!exists)
+            {
+                arguments.Add("-XMP:GPS*=");
+            }
+
             arguments.AddRange(XmpArguments(description, keywords));
             arguments.AddRange(["-o", temp, source]);
             var result = await RunWriteAsync(imagePath, arguments, temp, cancellationToken);

@@ -24,20 +24,23 @@ public class ApiFixture : CatalogDatabase
     {
         await base.InitializeAsync();
         Ollama = await LoopbackOllamaServer.StartAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Development");
-            web.UseSetting("ConnectionStrings:imagetagger", ConnectionString);
-            web.UseSetting("Embedding:Dimensions", EmbeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("Ollama:Url", Ollama.Url.ToString());
-            web.UseSetting("Ollama:VisionModel", "llava:7b");
-            web.UseSetting("Ollama:MaxRetries", "0");
-            web.UseSetting("Folders:AllowedRoots:0", Root.Path);
-            web.UseSetting("Storage:ThumbnailRoot", Thumbnails.Path);
-            web.UseSetting("Search:MinSimilarity", "0.2");
-        });
+        Factory = CreateFactory();
         Client = Factory.CreateClient();
     }
+
+    /// <summary>Another Api over the same database, folders and settings (a restart, or a second instance).</summary>
+    public WebApplicationFactory<Program> CreateFactory() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.UseEnvironment("Development");
+        web.UseSetting("ConnectionStrings:imagetagger", ConnectionString);
+        web.UseSetting("Embedding:Dimensions", EmbeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        web.UseSetting("Ollama:Url", Ollama.Url.ToString());
+        web.UseSetting("Ollama:VisionModel", "llava:7b");
+        web.UseSetting("Ollama:MaxRetries", "0");
+        web.UseSetting("Folders:AllowedRoots:0", Root.Path);
+        web.UseSetting("Storage:ThumbnailRoot", Thumbnails.Path);
+        web.UseSetting("Search:MinSimilarity", "0.2");
+    });
 
     public override async ValueTask DisposeAsync()
     {

@@ -136,9 +136,13 @@ public sealed class MetadataWriterTests : IAsyncLifetime
         var sidecar = await _writer.ReadAsync(result.WrittenPath!, Ct);
         Assert.Equal("Toskana", sidecar.Values("XMP-dc:Description").Single());
         Assert.Equal(s_unicodeKeywords, sidecar.Values("XMP-dc:Subject"));
-        // A new sidecar starts from the image's own metadata (exiftool maps EXIF into XMP).
-        var gps = await _exifTool.ExecuteAsync(["-s3", "-n", "-XMP:GPSLatitude", result.WrittenPath!], Ct);
-        Assert.StartsWith("43.46", gps.Output.Trim(), StringComparison.Ordinal);
+        // A new sidecar starts from the image's own metadata (exiftool maps EXIF into XMP), but never its location:
+        // the GPS position stays in the original.
+        var camera = await _exifTool.ExecuteAsync(["-s3", "-XMP:Model", result.WrittenPath!], Ct);
+        Assert.Equal("COOLPIX P6000", camera.Output.Trim());
+        Assert.DoesNotContain(ExifToolCli.ReadTags(result.WrittenPath!)[0].Keys, k => k.Contains("GPS", StringComparison.Ordinal));
+        var original = await _exifTool.ExecuteAsync(["-s3", "-n", "-EXIF:GPSLatitude", path], Ct);
+        Assert.StartsWith("43.46", original.Output.Trim(), StringComparison.Ordinal);
 
         // Our reader merges the sidecar: its description wins, its keywords come first.
         var merged = _reader.Read(path, Ct);

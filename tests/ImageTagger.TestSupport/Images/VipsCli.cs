@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ImageTagger.TestSupport.Images;
 
 /// <summary>Runs the <c>vips</c> command-line tool (Debian package libvips-tools) for test image generation.</summary>
@@ -10,30 +8,10 @@ public static class VipsCli
     /// <summary>Runs <c>vips</c> with the given arguments and throws with its stderr when it fails.</summary>
     public static void Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Executable)
+        var (exitCode, output, error) = ToolProcess.Run(Executable, arguments);
+        if (exitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start vips");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vips {string.Join(' ', arguments)} took longer than 2 minutes");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"vips {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+            throw new InvalidOperationException($"vips {string.Join(' ', arguments)} failed ({exitCode}): {error}{output}");
         }
     }
 }
