@@ -39,6 +39,13 @@ public sealed class CrawlOptions : IValidatableObject
     [Range(1024, 100L * 1024 * 1024)]
     public long MaxPageBytes { get; set; } = 5L * 1024 * 1024;
 
+    /// <summary>
+    /// Longest time one page may take to parse. Ordinary pages take milliseconds; markup nested thousands deep costs
+    /// the HTML standard's tree builder time in the square of the depth, and such a page is given up as failed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Larger images are cut off and skipped.</summary>
     [Range(1024, 4L * 1024 * 1024 * 1024)]
     public long MaxImageBytes { get; set; } = 50L * 1024 * 1024;

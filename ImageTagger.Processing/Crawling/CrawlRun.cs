@@ -118,7 +118,7 @@ internal sealed partial class CrawlRun
                 return;
             }
 
-            var parsed = HtmlPageParser.Parse(Decode(bytes, response.Charset), response.FinalUrl, _options.RobotsAgent);
+            var parsed = await ParseAsync(Decode(bytes, response.Charset), response.FinalUrl, cancellationToken);
             var noFollow = parsed.NoFollow || response.Headers.TryGetValues("X-Robots-Tag", out var tags) && tags.Any(t => t.Contains("nofollow", StringComparison.OrdinalIgnoreCase) || t.Contains("none", StringComparison.OrdinalIgnoreCase));
             var newPages = new List<NewPage>();
             if (!noFollow && page.Depth < _crawl.MaxDepth)
@@ -283,6 +283,21 @@ internal sealed partial class CrawlRun
         catch (Exception ex) when (ex is not CrawlFetchException)
         {
             throw CrawlFetcher.Translate(ex, _options, cancellationToken);
+        }
+    }
+
+    /// <summary>Parses a page within <see cref="CrawlOptions.ParseTimeout"/>; a page that takes longer is recorded as failed.</summary>
+    private async Task<ParsedPage> ParseAsync(string html, Uri url, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.ParseTimeout);
+        try
+        {
+            return await HtmlPageParser.ParseAsync(html, url, _options.RobotsAgent, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CrawlFetchException($"the page took longer than {_options.ParseTimeout.TotalSeconds:0.#} s to parse (markup nested too deep?)");
         }
     }
 

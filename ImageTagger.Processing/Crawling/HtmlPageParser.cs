@@ -1,3 +1,7 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
 namespace ImageTagger.Processing.Crawling;
 
 /// <summary>An image found on a page: the URL to fetch and what the page says about it.</summary>
@@ -10,43 +14,58 @@ public sealed record FoundLink(Uri Url, bool NoFollow);
 public sealed record ParsedPage(string? Title, Uri BaseUrl, bool NoFollow, bool NoIndex, IReadOnlyList<FoundLink> Links, IReadOnlyList<FoundImage> Images);
 
 /// <summary>
-/// Finds links and images in a page on top of <see cref="HtmlTokenizer"/>: <c>&lt;img src/srcset&gt;</c> (and the
-/// common lazy-loading <c>data-src</c>/<c>data-srcset</c>), <c>&lt;picture&gt;&lt;source srcset&gt;</c>, <c>og:image</c>,
-/// links to image files, <c>&lt;a&gt;</c>/<c>&lt;area&gt;</c>/frames as links, <c>&lt;base href&gt;</c>, the title, and
-/// robots meta tags. From a srcset (or a picture) only the largest candidate is taken: one image, best quality.
+/// Finds links and images in a page parsed by AngleSharp (the HTML standard's tokenizer and tree builder, so the
+/// page is read as a browser reads it): <c>&lt;img src/srcset&gt;</c> (and the common lazy-loading
+/// <c>data-src</c>/<c>data-srcset</c>), <c>&lt;picture&gt;&lt;source srcset&gt;</c>, <c>og:image</c>, links to image
+/// files, <c>&lt;a&gt;</c>/<c>&lt;area&gt;</c>/frames as links, <c>&lt;base href&gt;</c>, the title, and robots meta
+/// tags. From a srcset (or a picture) only the largest candidate is taken: one image, best quality.
+/// Parsed without scripting, as a crawler sees a page: <c>&lt;noscript&gt;</c> content is markup, and the inert
+/// content of <c>&lt;template&gt;</c> is not part of the page.
 /// </summary>
 public static class HtmlPageParser
 {
     private static readonly string[] s_ogImageProperties = ["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"];
 
-    public static ParsedPage Parse(string html, Uri pageUrl, string robotsAgent = "imagetaggerbot")
+    // Only the attributes read below are kept: a tag with thousands of attributes costs no more than one with ten
+    // (AngleSharp checks each new attribute against the tag's others). "type" also steers the tree builder.
+    private static readonly HashSet<string> s_keptAttributes = new(StringComparer.Ordinal)
     {
-        var tokens = HtmlTokenizer.Tokenize(html).ToList();
+        "src", "srcset", "data-src", "data-srcset", "alt", "title", "href", "rel", "name", "property", "content", "type",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_keptLookup = s_keptAttributes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HtmlParserOptions s_options = new()
+    {
+        IsScripting = false,
+        SkipComments = true,
+        DisableElementPositionTracking = true,
+        ShouldEmitAttribute = static (ref _, name) => s_keptLookup.Contains(name.Span),
+    };
+
+    /// <summary>Parses <paramref name="html"/> (already cut to the page size limit); <paramref name="cancellationToken"/> stops the parse between tokens.</summary>
+    public static async Task<ParsedPage> ParseAsync(string html, Uri pageUrl, string robotsAgent, CancellationToken cancellationToken)
+    {
+        var parser = new HtmlParser(s_options);
+        using var document = await parser.ParseDocumentAsync(html, cancellationToken);
+        return Extract(document, pageUrl, robotsAgent, cancellationToken);
+    }
+
+    private static ParsedPage Extract(IHtmlDocument document, Uri pageUrl, string robotsAgent, CancellationToken cancellationToken)
+    {
+        // The first <base href> in tree order applies to every URL in the document, also those before it.
         var baseUrl = pageUrl;
-        string? title = null;
-        var noFollow = false;
-        var noIndex = false;
-
-        // First pass: <base href> applies to every URL in the document, also those before it.
-        foreach (var token in tokens)
+        if (document.QuerySelector("base[href]") is { } @base && CrawlUrl.TryResolve(pageUrl, @base.GetAttribute("href"), out var resolvedBase))
         {
-            if (token.Kind == HtmlTokenKind.StartTag && token.Name == "base" && token.Attribute("href") is { } href)
-            {
-                if (CrawlUrl.TryResolve(pageUrl, href, out var resolved))
-                {
-                    baseUrl = resolved;
-                }
-
-                break;
-            }
+            baseUrl = resolvedBase;
         }
 
+        var noFollow = false;
+        var noIndex = false;
         var links = new List<FoundLink>();
         var images = new List<FoundImage>();
         var seenLinks = new HashSet<string>(StringComparer.Ordinal);
         var seenImages = new HashSet<string>(StringComparer.Ordinal);
-        List<SrcsetCandidate>? pictureSources = null;
-        var pictureHadImg = false;
         string? ogAlt = null;
         var ogImages = new List<Uri>();
 
@@ -58,38 +77,34 @@ public static class HtmlPageParser
             }
         }
 
-        for (var i = 0; i < tokens.Count; i++)
+        void AddLink(Uri url, bool linkNoFollow)
         {
-            var token = tokens[i];
-            if (token.Kind == HtmlTokenKind.EndTag)
+            if (seenLinks.Add(CrawlUrl.Key(url)))
             {
-                if (token.Name == "picture" && pictureSources is { Count: > 0 } && !pictureHadImg)
-                {
-                    AddImage(SrcsetParser.Largest(pictureSources)?.Url, null, null);
-                }
-
-                if (token.Name == "picture")
-                {
-                    pictureSources = null;
-                }
-
-                continue;
+                links.Add(new FoundLink(url, linkNoFollow));
             }
+        }
 
-            if (token.Kind == HtmlTokenKind.Text)
+        // Tree order (AngleSharp walks with its own stack: deep nesting is no danger); template contents are not children.
+        var visited = 0;
+        foreach (var node in document.GetDescendants())
+        {
+            if (node is not IElement element || element.NamespaceUri != NamespaceNames.HtmlUri)
             {
                 continue;
             }
 
-            switch (token.Name)
+            if (++visited % 4096 == 0)
             {
-                case "title" when title is null:
-                    title = i + 1 < tokens.Count && tokens[i + 1].Kind == HtmlTokenKind.Text ? Clean(tokens[i + 1].Text) : null;
-                    break;
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            switch (element.LocalName)
+            {
                 case "meta":
-                    var name = (token.Attribute("name") ?? "").Trim().ToLowerInvariant();
-                    var property = (token.Attribute("property") ?? name).Trim().ToLowerInvariant();
-                    var content = token.Attribute("content") ?? "";
+                    var name = (element.GetAttribute("name") ?? "").Trim().ToLowerInvariant();
+                    var property = (element.GetAttribute("property") ?? name).Trim().ToLowerInvariant();
+                    var content = element.GetAttribute("content") ?? "";
                     if (name == "robots" || string.Equals(name, robotsAgent, StringComparison.OrdinalIgnoreCase))
                     {
                         var directives = content.ToLowerInvariant().Split(',', StringSplitOptions.TrimEntries);
@@ -106,23 +121,16 @@ public static class HtmlPageParser
                     }
 
                     break;
-                case "picture":
-                    pictureSources = [];
-                    pictureHadImg = false;
-                    break;
-                case "source" when pictureSources is not null:
-                    if (IsFetchableType(token.Attribute("type")))
-                    {
-                        pictureSources.AddRange(SrcsetParser.Parse(token.Attribute("srcset") ?? token.Attribute("data-srcset")));
-                    }
-
+                case "picture" when !element.Children.Any(c => c.LocalName == "img"):
+                    // A picture without its img still names its image: the largest of its sources.
+                    AddImage(SrcsetParser.Largest(PictureSources(element, null))?.Url, null, null);
                     break;
                 case "img":
-                    var candidates = SrcsetParser.Parse(token.Attribute("srcset") ?? token.Attribute("data-srcset")).ToList();
-                    var src = token.Attribute("src");
+                    var candidates = SrcsetParser.Parse(element.GetAttribute("srcset") ?? element.GetAttribute("data-srcset")).ToList();
+                    var src = element.GetAttribute("src");
                     if (string.IsNullOrWhiteSpace(src) || src.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
                     {
-                        src = token.Attribute("data-src") ?? src;
+                        src = element.GetAttribute("data-src") ?? src;
                     }
 
                     if (!string.IsNullOrWhiteSpace(src))
@@ -130,16 +138,15 @@ public static class HtmlPageParser
                         candidates.Add(new SrcsetCandidate(src.Trim(), null, null));
                     }
 
-                    if (pictureSources is not null)
+                    if (element.ParentElement is { LocalName: "picture" } picture)
                     {
-                        candidates.AddRange(pictureSources);
-                        pictureHadImg = true;
+                        candidates.AddRange(PictureSources(picture, element));
                     }
 
-                    AddImage(SrcsetParser.Largest(candidates)?.Url, token.Attribute("alt"), token.Attribute("title"));
+                    AddImage(SrcsetParser.Largest(candidates)?.Url, element.GetAttribute("alt"), element.GetAttribute("title"));
                     break;
                 case "a" or "area":
-                    var target = token.Attribute("href");
+                    var target = element.GetAttribute("href");
                     if (!CrawlUrl.TryResolve(baseUrl, target, out var link))
                     {
                         break;
@@ -147,19 +154,19 @@ public static class HtmlPageParser
 
                     if (CrawlUrl.LooksLikeImage(link))
                     {
-                        AddImage(target, null, token.Attribute("title"));
+                        AddImage(target, null, element.GetAttribute("title"));
                     }
-                    else if (seenLinks.Add(CrawlUrl.Key(link)))
+                    else
                     {
-                        var rel = (token.Attribute("rel") ?? "").ToLowerInvariant().Split((char[])[' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries);
-                        links.Add(new FoundLink(link, rel.Contains("nofollow")));
+                        var rel = (element.GetAttribute("rel") ?? "").ToLowerInvariant().Split((char[])[' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries);
+                        AddLink(link, rel.Contains("nofollow"));
                     }
 
                     break;
                 case "iframe" or "frame":
-                    if (CrawlUrl.TryResolve(baseUrl, token.Attribute("src"), out var frame) && seenLinks.Add(CrawlUrl.Key(frame)))
+                    if (CrawlUrl.TryResolve(baseUrl, element.GetAttribute("src"), out var frame))
                     {
-                        links.Add(new FoundLink(frame, false));
+                        AddLink(frame, false);
                     }
 
                     break;
@@ -174,7 +181,27 @@ public static class HtmlPageParser
             }
         }
 
-        return new ParsedPage(title, baseUrl, noFollow, noIndex, links, images);
+        return new ParsedPage(Clean(document.Title), baseUrl, noFollow, noIndex, links, images);
+    }
+
+    /// <summary>The candidates of a picture's <c>&lt;source&gt;</c> children before its img (as the standard selects them), fetchable types only.</summary>
+    private static IEnumerable<SrcsetCandidate> PictureSources(IElement picture, IElement? img)
+    {
+        foreach (var child in picture.Children)
+        {
+            if (child == img)
+            {
+                yield break;
+            }
+
+            if (child.LocalName == "source" && IsFetchableType(child.GetAttribute("type")))
+            {
+                foreach (var candidate in SrcsetParser.Parse(child.GetAttribute("srcset") ?? child.GetAttribute("data-srcset")))
+                {
+                    yield return candidate;
+                }
+            }
+        }
     }
 
     // AVIF and JPEG XL have no decoder here: a picture's other sources are preferred.
