@@ -13,7 +13,8 @@ namespace ImageTagger.Processing.Tests.Crawling;
 /// <summary>
 /// A small, nasty website on 127.0.0.1: nested pages, srcset, picture/source, og:image, linked images, robots.txt,
 /// nofollow, a redirect loop, a redirect to another host (localhost), a 10 GB image stream generated lazily,
-/// broken and fake images, a tracking pixel, a slow image and an endless calendar. Counts every request.
+/// broken and fake images, two images with the same bytes, a tracking pixel, a slow image, a page nested too deep
+/// to parse in time and an endless calendar. Counts every request.
 /// </summary>
 public sealed class TestSite : IAsyncDisposable
 {
@@ -44,7 +45,7 @@ public sealed class TestSite : IAsyncDisposable
 
     public static async Task<TestSite> StartAsync(string imageDirectory, int galleryImages = 3)
     {
-        var generated = TestImageFactory.CreateMany(imageDirectory, 6 + galleryImages, 320, 240);
+        var generated = TestImageFactory.CreateMany(imageDirectory, 7 + galleryImages, 320, 240);
         var images = new Dictionary<string, byte[]>
         {
             ["photo1.jpg"] = File.ReadAllBytes(generated[0]),
@@ -53,15 +54,16 @@ public sealed class TestSite : IAsyncDisposable
             ["og.jpg"] = File.ReadAllBytes(generated[3]),
             ["linked-photo.jpg"] = File.ReadAllBytes(generated[4]),
             ["photo-deep.jpg"] = File.ReadAllBytes(generated[5]),
+            ["twin.jpg"] = File.ReadAllBytes(generated[6]),
             ["icon.jpg"] = File.ReadAllBytes(TestImageFactory.CreateJpeg(Path.Combine(imageDirectory, "icon.jpg"), 40, 40)),
             ["pixel.gif"] = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
         };
         for (var i = 0; i < galleryImages; i++)
         {
-            images[$"g{i}.jpg"] = File.ReadAllBytes(generated[6 + i]);
+            images[$"g{i}.jpg"] = File.ReadAllBytes(generated[7 + i]);
         }
 
-        images["dup.jpg"] = images["photo1.jpg"];
+        images["dup.jpg"] = images["twin.jpg"];
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
@@ -90,7 +92,7 @@ public sealed class TestSite : IAsyncDisposable
             <img src="/img/small.jpg" srcset="/img/small.jpg 100w, /img/big.jpg 800w" alt="Big one">
             <picture><source type="image/avif" srcset="/img/pic.avif"><source srcset="/img/pic-small.jpg 1x, /img/pic-large.jpg 2x"><img src="/img/pic-fallback.jpg" alt="Pictured"></picture>
             <a href="/img/linked-photo.jpg">full size</a>
-            <img src="/img/dup.jpg" alt="Same bytes again">
+            <img src="/img/twin.jpg" alt="Twin"><img src="/img/dup.jpg" alt="Same bytes again">
             <img src="/img/pixel.gif"><img src="/img/icon.jpg" alt="icon">
             <img src="/img/broken.jpg"><img src="/img/notimage.jpg"><img src="/img/huge.jpg"><img src="/img/huge-declared.jpg"><img src="/img/slow.jpg">
             <img src="/private/hidden.jpg">
@@ -102,6 +104,7 @@ public sealed class TestSite : IAsyncDisposable
             <a href="/loop/1">loop</a>
             <a href="/away">away</a>
             <a href="/calendar/2024/1">calendar</a>
+            <a href="/nested.html">nested</a>
             <a href="mailto:someone@example.test">mail</a>
             </body></html>
             """));
@@ -122,6 +125,8 @@ public sealed class TestSite : IAsyncDisposable
             var next = month == 12 ? $"/calendar/{year + 1}/1" : $"/calendar/{year}/{month + 1}";
             return Html($"<html><title>Calendar {year}-{month}</title><a href='{next}'>next month</a></html>");
         });
+        // 100,000 open elements: the tree builder would need hours; the parse deadline gives up on it.
+        app.MapGet("/nested.html", () => Html(string.Concat(Enumerable.Repeat("<div><a href=/img/never.jpg>", 100_000))));
         app.MapGet("/img/broken.jpg", () => Results.NotFound());
         app.MapGet("/img/notimage.jpg", () => Results.Bytes(System.Text.Encoding.UTF8.GetBytes("<html>This is not an image, whatever the header says" + new string(' ', 4000) + "</html>"), "image/jpeg"));
         app.MapGet("/img/slow.jpg", async (HttpContext context) =>
