@@ -22,6 +22,10 @@ public sealed class TestSite : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _images;
     private long _hugeBytesSent;
+    private TaskCompletionSource _gate = new();
+    private int _freeImages = int.MaxValue;
+    private int _imagesServed;
+    private int _held;
 
     private TestSite(WebApplication app, Dictionary<string, byte[]> images)
     {
@@ -38,8 +42,26 @@ public sealed class TestSite : IAsyncDisposable
 
     public long HugeBytesSent => Interlocked.Read(ref _hugeBytesSent);
 
-    /// <summary>Delay before each image is served (to have a crawl still running when a test acts).</summary>
-    public TimeSpan ImageDelay { get; set; }
+    /// <summary>
+    /// From now on serves <paramref name="free"/> more images, then holds every further image request until
+    /// <see cref="Release"/>: a test catches a crawl at a known point, however fast or slow the machine is.
+    /// </summary>
+    public void HoldImagesAfter(int free)
+    {
+        _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _imagesServed, 0);
+        Volatile.Write(ref _freeImages, free);
+    }
+
+    /// <summary>Lets the held image requests (and all later ones) through.</summary>
+    public void Release()
+    {
+        Volatile.Write(ref _freeImages, int.MaxValue);
+        _gate.TrySetResult();
+    }
+
+    /// <summary>Image requests waiting for <see cref="Release"/> right now.</summary>
+    public int HeldRequests => Volatile.Read(ref _held);
 
     public byte[] Image(string name) => _images[name];
 
@@ -147,9 +169,17 @@ public sealed class TestSite : IAsyncDisposable
         });
         app.MapGet("/img/{name}", async (string name, HttpContext context) =>
         {
-            if (ImageDelay > TimeSpan.Zero)
+            if (Interlocked.Increment(ref _imagesServed) > Volatile.Read(ref _freeImages))
             {
-                await Task.Delay(ImageDelay, context.RequestAborted);
+                Interlocked.Increment(ref _held);
+                try
+                {
+                    await _gate.Task.WaitAsync(context.RequestAborted);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _held);
+                }
             }
 
             // Some servers label images wrongly; content decides.
