@@ -51,8 +51,20 @@ public sealed class JobWorkerTests(CatalogDatabase database) : IClassFixture<Cat
         }
 
         var completions = new ConcurrentDictionary<long, int>();
-        ScriptedHandler Handler() => new(kind, async (context, token) =>
+
+        // No job finishes before both instances are running one: then "both took part" does not depend on which
+        // instance the scheduler happens to favour, and an instance that cannot claim from the shared queue stalls the test.
+        var working = new ConcurrentDictionary<string, bool>();
+        var bothWorking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScriptedHandler Handler(string instance) => new(kind, async (context, token) =>
         {
+            working.TryAdd(instance, true);
+            if (working.Count == 2)
+            {
+                bothWorking.TrySetResult();
+            }
+
+            await bothWorking.Task.WaitAsync(token);
             await Task.Delay(Random.Shared.Next(1, 15), token);
             await context.CompleteAsync((_, _, _, _) =>
             {
@@ -60,8 +72,8 @@ public sealed class JobWorkerTests(CatalogDatabase database) : IClassFixture<Cat
                 return Task.CompletedTask;
             }, token);
         });
-        var a = Handler();
-        var b = Handler();
+        var a = Handler("a");
+        var b = Handler("b");
         using var hostA = StartHost(a);
         using var hostB = StartHost(b);
         await hostA.StartAsync(ct);
