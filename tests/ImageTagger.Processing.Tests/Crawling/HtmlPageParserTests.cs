@@ -185,14 +185,16 @@ public sealed class HtmlPageParserTests
     }
 
     [Fact]
-    public void Hostile_markup_is_parsed_in_linear_time()
+    public void Hostile_markup_is_parsed_without_work_growing_with_the_square_of_its_size()
     {
-        // 50,000 attributes on one tag (only the ones read are kept), 20,000 links, 10,000 comment openers.
-        var manyAttributes = "<img " + string.Concat(Enumerable.Range(0, 50_000).Select(i => $"a{i}=x ")) + "src=last.jpg alt=ok>";
+        // 200,000 attributes on one tag (only the ones read are kept: checking each new attribute against all the
+        // others would be 2·10¹⁰ comparisons), 20,000 links, 10,000 comment openers. Linear work takes well under a
+        // second here; the bound only guards against a hang, so a busy machine does not fail the test.
+        var manyAttributes = "<img " + string.Concat(Enumerable.Range(0, 200_000).Select(i => $"a{i}=x ")) + "src=last.jpg alt=ok>";
         var manyLinks = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"<p><a href='p{i % 100}.html'>link</a> and <b>bold</b></p>"));
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var page = Parse(manyAttributes + manyLinks + string.Concat(Enumerable.Repeat("<!--", 10_000)) + "<img src=hidden.jpg>");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
         Assert.Equal("http://example.test/dir/last.jpg", Assert.Single(page.Images).Url.AbsoluteUri);
         Assert.Equal("ok", page.Images[0].AltText);
         Assert.Equal(100, page.Links.Count); // de-duplicated by URL
