@@ -150,7 +150,7 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
 
         await using var command = new NpgsqlCommand(SemanticSql(request.Filters), connection, transaction);
         command.Parameters.AddWithValue("depth", depth);
-        command.Parameters.Add(new NpgsqlParameter("vector", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = embedding.Vector });
+        command.Parameters.AddWithValue("vector", new Pgvector.Vector(embedding.Vector));
         command.Parameters.AddWithValue("model", embedding.Model);
         command.Parameters.AddWithValue("maxDistance", 1.0 - (request.MinSimilarity ?? _options.MinSimilarity));
         AddFilterParameters(command, request.Filters);
@@ -298,11 +298,11 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         var vectorType = $"vector({_dimensions.ToString(CultureInfo.InvariantCulture)})";
         return $"""
             WITH nearest AS MATERIALIZED (
-                SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector::real[]::{vectorType} AS distance
+                SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector AS distance
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
                 WHERE e.model = @model AND e.dimensions = {_dimensions.ToString(CultureInfo.InvariantCulture)} AND {FilterSql(filters)}
-                ORDER BY e.embedding::{vectorType} <=> @vector::real[]::{vectorType}
+                ORDER BY e.embedding::{vectorType} <=> @vector
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;
             """;

@@ -25,11 +25,7 @@ internal static class Bench
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 50 }.ConnectionString;
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services);
-        ImageTagger.Catalog.CatalogServiceCollectionExtensions.AddCatalog(services, connectionString, configuration);
-        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(provider);
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ImageTagger.Catalog.CatalogMigrator>(scope.ServiceProvider).MigrateAsync();
         return connectionString;

@@ -136,9 +136,7 @@ internal static class SearchBench
 
     private static async Task<double> RecallAsync(string connectionString, Random random)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddCatalog(connectionString, new ConfigurationBuilder().Build());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         var store = provider.GetRequiredService<EmbeddingStore>();
         var recall = new List<double>();
         for (var i = 0; i < 100; i++)

@@ -16,10 +16,7 @@ public sealed class MigrationTests
         var connectionString = await CatalogDatabase.CreateEmptyDatabaseAsync(name);
         try
         {
-            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-            var services = new ServiceCollection().AddLogging();
-            services.AddCatalog(connectionString, configuration);
-            await using var provider = services.BuildServiceProvider();
+            await using var provider = CatalogServices.Build(connectionString);
 
             await using (var scope = provider.CreateAsyncScope())
             {
