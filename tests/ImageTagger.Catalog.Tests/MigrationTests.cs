@@ -63,6 +63,7 @@ public sealed class ModelMatchesSchemaTests(CatalogDatabase database) : IClassFi
         Assert.Empty(await db.Images.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Tags.Take(1).ToListAsync(ct));
         Assert.Empty(await db.ImageTags.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.ImageEmbeddings.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Jobs.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Settings.Take(1).ToListAsync(ct));
     }
