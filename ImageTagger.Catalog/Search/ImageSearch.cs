@@ -10,7 +10,9 @@ namespace ImageTagger.Catalog.Search;
 /// Keyword (PostgreSQL full text: weighted, stemmed, prefix), fuzzy tag matching (pg_trgm), semantic
 /// (pgvector HNSW, cosine, with a similarity cut-off) and hybrid (reciprocal rank fusion of both, the two
 /// branches running side by side on their own connections). Filters sit inside every branch so paging never
-/// drops filtered hits.
+/// drops filtered hits. SQL rather than LINQ: the keyword branch (tsquery ranking, trigram and edit-distance
+/// CTEs) has no LINQ form, and both branches share one filter definition (<c>FilterSql</c>); the semantic
+/// branch orders by the same <c>embedding::vector(N) &lt;=&gt; q</c> as <see cref="Embeddings.EmbeddingStore.Nearest"/>.
 /// </summary>
 public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOptions> searchOptions, IOptions<EmbeddingOptions> embeddingOptions)
 {
