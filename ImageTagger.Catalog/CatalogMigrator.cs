@@ -7,17 +7,33 @@ namespace ImageTagger.Catalog;
 
 /// <summary>
 /// Brings a database to the current schema: EF migrations, then the vector index for the configured
-/// embedding dimension. Run once by the migration step before any service starts.
+/// embedding dimension. Run once by the migration step before any service starts. The context's retrying
+/// execution strategy (Aspire's) waits out a database that is still starting.
 /// </summary>
 public sealed class CatalogMigrator(CatalogDbContext db, NpgsqlDataSource dataSource, IOptions<EmbeddingOptions> embeddingOptions)
 {
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await db.Database.MigrateAsync(cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await EmbeddingIndex.EnsureAsync(connection, embeddingOptions.Value.Dimensions, cancellationToken);
-    }
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await db.Database.MigrateAsync(ct);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await EmbeddingIndex.EnsureAsync(connection, embeddingOptions.Value.Dimensions, ct);
 
-    public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken = default) =>
-        [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
+            // The migrations may have created the vector extension after a pool had loaded the database's types:
+            // without a reload, that pool (ours, and EF's, which is shared process-wide) cannot read a vector.
+            await connection.ReloadTypesAsync(ct);
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await ((NpgsqlConnection)db.Database.GetDbConnection()).ReloadTypesAsync(ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken = default) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            (IReadOnlyList<string>)[.. await db.Database.GetPendingMigrationsAsync(ct)], cancellationToken);
 }

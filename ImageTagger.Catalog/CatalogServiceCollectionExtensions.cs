@@ -4,7 +4,6 @@ using ImageTagger.Catalog.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -15,58 +14,48 @@ public static class CatalogServiceCollectionExtensions
     /// <summary>The connection string name, as Aspire passes it: <c>ConnectionStrings__imagetagger</c>.</summary>
     public const string ConnectionName = "imagetagger";
 
-    /// <summary>Registers the data source, the EF context, the job queue and the embedding store.</summary>
+    /// <summary>
+    /// Registers the catalog through Aspire's client integrations, both reading <c>ConnectionStrings:imagetagger</c>:
+    /// the pooled <see cref="CatalogDbContext"/> (retries, health check, Npgsql traces and metrics) and the
+    /// <see cref="NpgsqlDataSource"/> that hand-written SQL uses (job queue, LISTEN/NOTIFY, COPY, search).
+    /// Services and tests register the catalog only through here.
+    /// </summary>
     public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
-            ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (set ConnectionStrings__{ConnectionName}).");
-        builder.Configuration.AddCatalogSettings();
-        builder.Services.AddCatalog(connectionString, builder.Configuration);
-        return builder;
-    }
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionName)))
+        {
+            throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (set ConnectionStrings__{ConnectionName}).");
+        }
 
-    public static IServiceCollection AddCatalog(this IServiceCollection services, string connectionString, IConfiguration configuration)
-    {
+        builder.Configuration.AddCatalogSettings();
+        builder.AddNpgsqlDataSource(
+            ConnectionName,
+            // One health check per database is enough: the DbContext's below.
+            settings => settings.DisableHealthChecks = true,
+            ConfigureDataSource);
+        builder.AddNpgsqlDbContext<CatalogDbContext>(
+            ConnectionName,
+            configureDbContextOptions: options => options.UseNpgsql(CatalogDbContext.ConfigureNpgsql));
+
+        var services = builder.Services;
         services.AddOptions<EmbeddingOptions>()
-            .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
+            .Bind(builder.Configuration.GetSection(EmbeddingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-
-        services.AddSingleton(_ => CreateDataSource(connectionString));
-        services.AddDbContext<CatalogDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobNotifications>();
         services.AddSingleton<EmbeddingStore>();
-        services.AddOptions<Search.SearchOptions>().Bind(configuration.GetSection(Search.SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Search.SearchOptions>().Bind(builder.Configuration.GetSection(Search.SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Search.ImageSearch>();
         services.AddScoped<CatalogMigrator>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        return services;
+        return builder;
     }
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <summary>What the raw data source needs beyond the connection string: pgvector, jsonb for POCOs, a name in pg_stat_activity.</summary>
+    public static void ConfigureDataSource(NpgsqlDataSourceBuilder builder)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
         builder.EnableDynamicJson();
         builder.ConnectionStringBuilder.ApplicationName ??= AppDomain.CurrentDomain.FriendlyName;
-        return builder.Build();
-    }
-}
-
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return HealthCheckResult.Unhealthy("database unreachable", ex);
-        }
     }
 }

@@ -1,20 +1,24 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
+using Pgvector;
+using Pgvector.EntityFrameworkCore;
 
 namespace ImageTagger.Catalog.Embeddings;
 
-/// <summary>
-/// Reads and writes image embeddings. The pgvector column is kept out of the EF model (no pgvector
-/// type mapping restores for Npgsql 10): vectors travel as <c>real[]</c> and are cast in SQL.
-/// </summary>
-public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IOptions<EmbeddingOptions> options)
+/// <summary>Reads and writes image embeddings (pgvector <see cref="Vector"/> through Pgvector.EntityFrameworkCore).</summary>
+public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, IOptions<EmbeddingOptions> options)
 {
     private readonly int _dimensions = options.Value.Dimensions;
 
     public int Dimensions => _dimensions;
 
-    /// <summary>Stores (or replaces) the embedding of an image for a model.</summary>
+    /// <summary>
+    /// Stores (or replaces) the embedding of an image for a model, inside the caller's transaction when given.
+    /// SQL because EF has no upsert.
+    /// </summary>
     public async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long imageId, string model, ReadOnlyMemory<float> embedding, string contentHash, CancellationToken cancellationToken = default)
     {
         if (embedding.Length != _dimensions)
@@ -25,7 +29,7 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IOptions<Embeddi
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO image_embeddings (image_id, model, dimensions, embedding, content_hash)
-            VALUES (@imageId, @model, @dimensions, @embedding::real[]::vector, @hash)
+            VALUES (@imageId, @model, @dimensions, @embedding, @hash)
             ON CONFLICT (image_id, model) DO UPDATE
             SET dimensions = excluded.dimensions, embedding = excluded.embedding, content_hash = excluded.content_hash, created_at = now();
             """,
@@ -34,7 +38,7 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IOptions<Embeddi
         command.Parameters.AddWithValue("imageId", imageId);
         command.Parameters.AddWithValue("model", model);
         command.Parameters.AddWithValue("dimensions", _dimensions);
-        command.Parameters.Add(new NpgsqlParameter("embedding", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = embedding.ToArray() });
+        command.Parameters.AddWithValue("embedding", new Vector(embedding));
         command.Parameters.AddWithValue("hash", contentHash);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -47,16 +51,13 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IOptions<Embeddi
 
     public async Task<StoredEmbedding?> GetAsync(long imageId, string model, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT embedding::real[], content_hash FROM image_embeddings WHERE image_id = @imageId AND model = @model",
-            connection);
-        command.Parameters.AddWithValue("imageId", imageId);
-        command.Parameters.AddWithValue("model", model);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredEmbedding(reader.GetFieldValue<float[]>(0), reader.GetString(1))
-            : null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var row = await db.ImageEmbeddings.AsNoTracking()
+            .Where(e => e.ImageId == imageId && e.Model == model)
+            .Select(e => new { e.Embedding, e.ContentHash })
+            .SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new StoredEmbedding(row.Embedding.ToArray(), row.ContentHash);
     }
 
     /// <summary>
@@ -65,47 +66,40 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IOptions<Embeddi
     /// </summary>
     public async Task<IReadOnlyList<VectorHit>> NearestAsync(ReadOnlyMemory<float> query, string model, int limit, bool exact = false, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var set = new NpgsqlCommand(
-            exact
-                ? "SET LOCAL enable_indexscan = off"
-                : $"SET LOCAL hnsw.ef_search = {Math.Max(options.Value.EfSearch, limit)}; SET LOCAL hnsw.iterative_scan = relaxed_order",
-            connection,
-            transaction))
-        {
-            await set.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var vector = new Vector(query);
+        var settings = exact
+            ? "SET LOCAL enable_indexscan = off"
+            : $"SET LOCAL hnsw.ef_search = {Math.Max(options.Value.EfSearch, limit).ToString(CultureInfo.InvariantCulture)}; SET LOCAL hnsw.iterative_scan = relaxed_order";
 
-        var vectorType = $"vector({_dimensions})";
-        await using var command = new NpgsqlCommand(
-            $"""
-            WITH nearest AS MATERIALIZED (
-                SELECT image_id, embedding::{vectorType} <=> @query::real[]::{vectorType} AS distance
-                FROM image_embeddings
-                WHERE model = @model AND dimensions = {_dimensions}
-                ORDER BY embedding::{vectorType} <=> @query::real[]::{vectorType}
-                LIMIT @limit)
-            -- Iterative index scans may return near-ties slightly out of order.
-            SELECT image_id, distance FROM nearest ORDER BY distance, image_id;
-            """,
-            connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter("query", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = query.ToArray() });
-        command.Parameters.AddWithValue("model", model);
-        command.Parameters.AddWithValue("limit", limit);
-        var hits = new List<VectorHit>(limit);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        // SET LOCAL needs a transaction of our own; the retrying strategy then retries the whole unit, never half of it.
+        var hits = await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                hits.Add(new VectorHit(reader.GetInt64(0), reader.GetDouble(1)));
-            }
-        }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(settings, ct);
+            var nearest = await Nearest(db, vector, model, _dimensions)
+                .Take(limit)
+                .ToListAsync(ct);
+            await transaction.CommitAsync(ct);
+            return nearest;
+        }, cancellationToken);
 
-        await transaction.CommitAsync(cancellationToken);
-        return hits;
+        // Iterative index scans may return near-ties slightly out of order.
+        return [.. hits.OrderBy(h => h.Distance).ThenBy(h => h.ImageId)];
     }
+
+    /// <summary>
+    /// Embeddings of <paramref name="model"/> nearest to <paramref name="query"/>, ordered by the expression the
+    /// per-dimension HNSW index is built on (<c>embedding::vector(N) &lt;=&gt; q</c>), so the planner can use it.
+    /// </summary>
+    public static IQueryable<VectorHit> Nearest(CatalogDbContext db, Vector query, string model, int dimensions) =>
+        db.ImageEmbeddings
+            .Where(e => e.Model == model && e.Dimensions == EF.Constant(dimensions))
+            .Select(e => new { e.ImageId, Distance = e.Embedding.WithDimensions(dimensions).CosineDistance(query) })
+            .OrderBy(h => h.Distance)
+            .InlineDimensions()
+            .Select(h => new VectorHit(h.ImageId, h.Distance));
 }
 
 public sealed record StoredEmbedding(float[] Vector, string ContentHash);

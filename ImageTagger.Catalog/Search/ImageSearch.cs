@@ -10,7 +10,9 @@ namespace ImageTagger.Catalog.Search;
 /// Keyword (PostgreSQL full text: weighted, stemmed, prefix), fuzzy tag matching (pg_trgm), semantic
 /// (pgvector HNSW, cosine, with a similarity cut-off) and hybrid (reciprocal rank fusion of both, the two
 /// branches running side by side on their own connections). Filters sit inside every branch so paging never
-/// drops filtered hits.
+/// drops filtered hits. SQL rather than LINQ: the keyword branch (tsquery ranking, trigram and edit-distance
+/// CTEs) has no LINQ form, and both branches share one filter definition (<c>FilterSql</c>); the semantic
+/// branch orders by the same <c>embedding::vector(N) &lt;=&gt; q</c> as <see cref="Embeddings.EmbeddingStore.Nearest"/>.
 /// </summary>
 public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOptions> searchOptions, IOptions<EmbeddingOptions> embeddingOptions)
 {
@@ -150,7 +152,7 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
 
         await using var command = new NpgsqlCommand(SemanticSql(request.Filters), connection, transaction);
         command.Parameters.AddWithValue("depth", depth);
-        command.Parameters.Add(new NpgsqlParameter("vector", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = embedding.Vector });
+        command.Parameters.AddWithValue("vector", new Pgvector.Vector(embedding.Vector));
         command.Parameters.AddWithValue("model", embedding.Model);
         command.Parameters.AddWithValue("maxDistance", 1.0 - (request.MinSimilarity ?? _options.MinSimilarity));
         AddFilterParameters(command, request.Filters);
@@ -298,11 +300,11 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         var vectorType = $"vector({_dimensions.ToString(CultureInfo.InvariantCulture)})";
         return $"""
             WITH nearest AS MATERIALIZED (
-                SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector::real[]::{vectorType} AS distance
+                SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector AS distance
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
                 WHERE e.model = @model AND e.dimensions = {_dimensions.ToString(CultureInfo.InvariantCulture)} AND {FilterSql(filters)}
-                ORDER BY e.embedding::{vectorType} <=> @vector::real[]::{vectorType}
+                ORDER BY e.embedding::{vectorType} <=> @vector
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;
             """;

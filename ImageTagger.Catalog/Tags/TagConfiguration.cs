@@ -19,16 +19,3 @@ internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
         builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
     }
 }
-
-internal sealed class ImageTagConfiguration : IEntityTypeConfiguration<ImageTag>
-{
-    public void Configure(EntityTypeBuilder<ImageTag> builder)
-    {
-        builder.ToTable("image_tags");
-        builder.HasKey(t => new { t.ImageId, t.TagId });
-        builder.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(t => t.TagId);
-        builder.Property(t => t.Source).HasConversion<string>();
-        builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
-    }
-}

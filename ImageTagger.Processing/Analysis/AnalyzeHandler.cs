@@ -164,7 +164,7 @@ public sealed partial class AnalyzeHandler(
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var db = JobContext.CreateDbContext(connection);
+        await using var db = CatalogDbContext.ForConnection(connection);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
         var twins = await db.Images.AsNoTracking()
             .Where(i => i.Checksum == checksum && i.Id != imageId && i.Status != ImageStatus.Duplicate)

@@ -1,3 +1,4 @@
+using ImageTagger.Catalog;
 using ImageTagger.Catalog.Crawling;
 using ImageTagger.Catalog.Jobs;
 using ImageTagger.Processing.Jobs;
@@ -29,7 +30,7 @@ public sealed class CrawlFrontier(NpgsqlDataSource dataSource, JobQueue queue)
     public async Task<CrawlJob?> LoadAsync(long crawlId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var db = JobContext.CreateDbContext(connection);
+        await using var db = CatalogDbContext.ForConnection(connection);
         return await db.CrawlJobs.AsNoTracking().Include(c => c.Folder).SingleOrDefaultAsync(c => c.Id == crawlId, cancellationToken);
     }
 

@@ -22,7 +22,7 @@ public sealed class JobContext(ClaimedJob job, JobQueue queue, NpgsqlDataSource 
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var db = CreateDbContext(connection);
+        await using var db = CatalogDbContext.ForConnection(connection);
         await db.Database.UseTransactionAsync(transaction, cancellationToken);
         if (work is not null)
         {
@@ -43,7 +43,4 @@ public sealed class JobContext(ClaimedJob job, JobQueue queue, NpgsqlDataSource 
     /// <summary>Enqueues follow-up work inside the completing transaction.</summary>
     public Task<long?> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewJob next, CancellationToken cancellationToken) =>
         queue.EnqueueAsync(connection, transaction, next, cancellationToken);
-
-    internal static CatalogDbContext CreateDbContext(NpgsqlConnection connection) =>
-        new(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(connection).Options);
 }

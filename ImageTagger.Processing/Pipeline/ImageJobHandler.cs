@@ -34,7 +34,7 @@ public abstract class ImageJobHandler(NpgsqlDataSource dataSource) : IJobHandler
     protected async Task<Image?> LoadImageAsync(long imageId, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await using var db = JobContext.CreateDbContext(connection);
+        await using var db = CatalogDbContext.ForConnection(connection);
         return await db.Images.AsNoTracking().Include(i => i.Folder).Include(i => i.Tags).ThenInclude(t => t.Tag)
             .SingleOrDefaultAsync(i => i.Id == imageId, cancellationToken);
     }

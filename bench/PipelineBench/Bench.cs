@@ -10,6 +10,9 @@ internal static class Bench
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("IMAGETAGGER_BENCH_PG") ?? "Host=127.0.0.1;Port=55433;Username=postgres;Password=postgres;Database=postgres";
 
+    public static string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = 50 }.ConnectionString;
+
     public static async Task<string> CreateDatabaseAsync(string name)
     {
         await using var admin = new NpgsqlConnection(AdminConnectionString);
@@ -24,12 +27,8 @@ internal static class Bench
             await create.ExecuteNonQueryAsync();
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 50 }.ConnectionString;
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services);
-        ImageTagger.Catalog.CatalogServiceCollectionExtensions.AddCatalog(services, connectionString, configuration);
-        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var connectionString = ConnectionString(name);
+        await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(provider);
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ImageTagger.Catalog.CatalogMigrator>(scope.ServiceProvider).MigrateAsync();
         return connectionString;

@@ -21,54 +21,120 @@ internal static class SearchBench
     private static readonly string[] s_adjectives = ["red", "blue", "old", "small", "large", "bright", "dark", "busy", "quiet", "snowy", "sunny", "wet", "green", "golden", "wooden"];
     private static readonly string[] s_places = ["in the morning", "at night", "in the rain", "under a clear sky", "near the water", "in a park", "on a hill", "in the old town"];
 
+    /// <summary>
+    /// A second build of the Api to time side by side (a folder holding ImageTagger.Api.dll, e.g. a clone of main built
+    /// in Release): each query goes to both, alternating which goes first, so machine noise hits both alike.
+    /// </summary>
+    public const string BaselineSetting = "BENCH_BASELINE_SERVICE_DIR";
+
     public static async Task RunAsync(int images, int queriesPerMode)
     {
-        var connectionString = await Bench.CreateDatabaseAsync($"bench_search_{images}");
-        var random = new Random(42);
+        var name = $"bench_search_{images}";
         var stopwatch = Stopwatch.StartNew();
-        await LoadAsync(connectionString, images, random);
-        Console.WriteLine($"loaded {images} images + embeddings and built the HNSW index in {Bench.F(stopwatch.Elapsed.TotalSeconds)} s");
+        var random = new Random(42);
+        string connectionString;
+        if (Environment.GetEnvironmentVariable("BENCH_SEARCH_REUSE") == "1" && await CountImagesAsync(name) == images)
+        {
+            // The same generated data as a previous run (loading takes minutes): only the timing is repeated.
+            connectionString = Bench.ConnectionString(name);
+            Console.WriteLine($"reusing {name} ({images} images)");
+        }
+        else
+        {
+            connectionString = await Bench.CreateDatabaseAsync(name);
+            await LoadAsync(connectionString, images, random);
+            Console.WriteLine($"loaded {images} images + embeddings and built the HNSW index in {Bench.F(stopwatch.Elapsed.TotalSeconds)} s");
+        }
 
         await using var ollama = await LoopbackOllamaServer.StartAsync();
-        var (api, url) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__imagetagger"] = connectionString,
             ["Ollama__Url"] = ollama.Url.ToString(),
-        });
+        };
+        var (api, url) = await Bench.StartServiceAsync("ImageTagger.Api", environment);
         using var apiProcess = api;
         using var http = new HttpClient { BaseAddress = url };
+        var baselineDir = Environment.GetEnvironmentVariable(BaselineSetting);
+        Process? baselineProcess = null;
+        HttpClient? baseline = null;
+        if (!string.IsNullOrEmpty(baselineDir))
+        {
+            var (process, baselineUrl) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>(environment) { [Bench.ServiceDirSetting] = baselineDir });
+            baselineProcess = process;
+            baseline = new HttpClient { BaseAddress = baselineUrl };
+        }
 
-        Console.WriteLine($"| search at {images:N0} images, 768 dims ({queriesPerMode} queries per mode, HTTP + GraphQL) | p50 ms | p95 ms | hits per query |");
-        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine(baseline is null
+            ? $"| search at {images:N0} images, 768 dims ({queriesPerMode} queries per mode, HTTP + GraphQL) | p50 ms | p95 ms | hits per query |"
+            : $"| search at {images:N0} images, 768 dims ({queriesPerMode} queries per mode, HTTP + GraphQL, interleaved) | p50 ms | p95 ms | baseline p50 ms | baseline p95 ms | p50 ratio | hits per query |");
+        Console.WriteLine(baseline is null ? "|---|---|---|---|" : "|---|---|---|---|---|---|---|");
         foreach (var mode in new[] { "KEYWORD", "SEMANTIC", "HYBRID" })
         {
             var latencies = new List<double>();
+            var baselineLatencies = new List<double>();
             var hits = new List<double>();
             for (var i = 0; i < queriesPerMode + 20; i++)
             {
                 var query = $"{s_adjectives[random.Next(s_adjectives.Length)]} {s_nouns[random.Next(s_nouns.Length)]}";
                 var body = new { query = "query($q: String!, $m: SearchMode) { search(query: $q, mode: $m, first: 24) { modeUsed edges { score node { id fileName thumbnailUrl } } } }", variables = new { q = query, m = mode } };
-                var sw = Stopwatch.StartNew();
-                using var response = await http.PostAsJsonAsync("/graphql", body);
-                var json = await response.Content.ReadAsStringAsync();
-                sw.Stop();
-                if (!json.Contains("\"modeUsed\":\"" + mode + "\"", StringComparison.Ordinal))
+                var baselineFirst = baseline is not null && i % 2 == 1;
+                var baselineMs = baselineFirst ? await TimeQueryAsync(baseline!, body, mode) : 0;
+                var (ms, json) = await TimeQueryWithAnswerAsync(http, body, mode);
+                if (baseline is not null && !baselineFirst)
                 {
-                    throw new InvalidOperationException("search did not run as asked: " + json[..Math.Min(300, json.Length)]);
+                    baselineMs = await TimeQueryAsync(baseline, body, mode);
                 }
 
                 if (i >= 20)
                 {
-                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                    latencies.Add(ms);
+                    baselineLatencies.Add(baselineMs);
                     hits.Add(CountOccurrences(json, "\"fileName\""));
                 }
             }
 
-            Console.WriteLine($"| {mode.ToLowerInvariant()} | {Bench.F(Bench.Percentile(latencies, 0.5))} | {Bench.F(Bench.Percentile(latencies, 0.95))} | {Bench.F(hits.Average())} |");
+            Console.WriteLine(baseline is null
+                ? $"| {mode.ToLowerInvariant()} | {Bench.F(Bench.Percentile(latencies, 0.5))} | {Bench.F(Bench.Percentile(latencies, 0.95))} | {Bench.F(hits.Average())} |"
+                : $"| {mode.ToLowerInvariant()} | {Bench.F(Bench.Percentile(latencies, 0.5))} | {Bench.F(Bench.Percentile(latencies, 0.95))} | {Bench.F(Bench.Percentile(baselineLatencies, 0.5))} | {Bench.F(Bench.Percentile(baselineLatencies, 0.95))} | {Bench.F(Bench.Percentile(latencies, 0.5) / Bench.Percentile(baselineLatencies, 0.5), "0.00")} | {Bench.F(hits.Average())} |");
         }
 
         api.Kill(entireProcessTree: true);
+        baselineProcess?.Kill(entireProcessTree: true);
+        baselineProcess?.Dispose();
+        baseline?.Dispose();
         Console.WriteLine($"recall@10 of HNSW (ef_search 100) vs exact scan over 100 queries: {Bench.F(await RecallAsync(connectionString, random), "0.000")}");
+    }
+
+    private static async Task<double> TimeQueryAsync(HttpClient http, object body, string mode) => (await TimeQueryWithAnswerAsync(http, body, mode)).Milliseconds;
+
+    private static async Task<(double Milliseconds, string Json)> TimeQueryWithAnswerAsync(HttpClient http, object body, string mode)
+    {
+        var sw = Stopwatch.StartNew();
+        using var response = await http.PostAsJsonAsync("/graphql", body);
+        var json = await response.Content.ReadAsStringAsync();
+        sw.Stop();
+        if (!json.Contains("\"modeUsed\":\"" + mode + "\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("search did not run as asked: " + json[..Math.Min(300, json.Length)]);
+        }
+
+        return (sw.Elapsed.TotalMilliseconds, json);
+    }
+
+    private static async Task<long> CountImagesAsync(string database)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(Bench.ConnectionString(database));
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM image_embeddings", connection);
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException)
+        {
+            return -1; // no such database (yet)
+        }
     }
 
     private static int CountOccurrences(string text, string value)
@@ -136,9 +202,7 @@ internal static class SearchBench
 
     private static async Task<double> RecallAsync(string connectionString, Random random)
     {
-        var services = new ServiceCollection().AddLogging();
-        services.AddCatalog(connectionString, new ConfigurationBuilder().Build());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         var store = provider.GetRequiredService<EmbeddingStore>();
         var recall = new List<double>();
         for (var i = 0; i < 100; i++)

@@ -16,10 +16,7 @@ public sealed class MigrationTests
         var connectionString = await CatalogDatabase.CreateEmptyDatabaseAsync(name);
         try
         {
-            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-            var services = new ServiceCollection().AddLogging();
-            services.AddCatalog(connectionString, configuration);
-            await using var provider = services.BuildServiceProvider();
+            await using var provider = CatalogServices.Build(connectionString);
 
             await using (var scope = provider.CreateAsyncScope())
             {
@@ -66,6 +63,7 @@ public sealed class ModelMatchesSchemaTests(CatalogDatabase database) : IClassFi
         Assert.Empty(await db.Images.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Tags.Take(1).ToListAsync(ct));
         Assert.Empty(await db.ImageTags.Take(1).ToListAsync(ct));
+        Assert.Empty(await db.ImageEmbeddings.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Jobs.Take(1).ToListAsync(ct));
         Assert.Empty(await db.Settings.Take(1).ToListAsync(ct));
     }

@@ -69,7 +69,7 @@ public sealed class DatabaseRestartTests
         }, TimeSpan.FromSeconds(120), "every image is done after the restart");
         await host.StopAsync(ct);
 
-        await using var db = new CatalogDbContext(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(dataSource).Options);
+        await using var db = new CatalogDbContext(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(dataSource, CatalogDbContext.ConfigureNpgsql).Options);
         var doneJobs = await db.Jobs.AsNoTracking().Where(j => j.State == JobState.Done && j.ImageId != null).ToListAsync(ct);
         foreach (var stage in new[] { JobKinds.Analyze, JobKinds.Describe, JobKinds.Embed })
         {

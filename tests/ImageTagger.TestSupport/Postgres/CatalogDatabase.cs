@@ -19,6 +19,7 @@ public class CatalogDatabase : IAsyncLifetime
     private static string? s_templateName;
 
     private string? _adminConnectionString;
+    private ServiceProvider? _services;
 
     public string DatabaseName { get; } = "it_" + Guid.NewGuid().ToString("N")[..16];
 
@@ -41,7 +42,8 @@ public class CatalogDatabase : IAsyncLifetime
         }
 
         ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = DatabaseName }.ConnectionString;
-        DataSource = CatalogServiceCollectionExtensions.CreateDataSource(ConnectionString);
+        _services = CreateServices();
+        DataSource = _services.GetRequiredService<NpgsqlDataSource>();
         if (EmbeddingDimensions != 768)
         {
             await using var connection = await DataSource.OpenConnectionAsync();
@@ -61,26 +63,23 @@ public class CatalogDatabase : IAsyncLifetime
             .Build();
 
     /// <summary>A service provider with the catalog registered against this database.</summary>
-    public ServiceProvider CreateServices(Action<IServiceCollection>? configure = null)
-    {
-        var configuration = CreateConfiguration();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(configuration);
-        services.AddCatalog(ConnectionString, configuration);
-        configure?.Invoke(services);
-        return services.BuildServiceProvider();
-    }
+    public ServiceProvider CreateServices(Action<IServiceCollection>? configure = null) =>
+        CatalogServices.Build(ConnectionString, EmbeddingSettings, configure);
 
     public CatalogDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(DataSource, o => o.MigrationsHistoryTable("__ef_migrations_history")).Options);
+        new(new DbContextOptionsBuilder<CatalogDbContext>().UseNpgsql(DataSource, CatalogDbContext.ConfigureNpgsql).Options);
+
+    private Dictionary<string, string?> EmbeddingSettings => new()
+    {
+        ["Embedding:Dimensions"] = EmbeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        if (DataSource is not null)
+        if (_services is not null)
         {
-            await DataSource.DisposeAsync();
+            await _services.DisposeAsync();
         }
 
         if (_adminConnectionString is not null)
@@ -156,10 +155,7 @@ public class CatalogDatabase : IAsyncLifetime
                     }
 
                     var templateConnection = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name + "_build", Pooling = false }.ConnectionString;
-                    var configuration = new ConfigurationBuilder().Build();
-                    var services = new ServiceCollection().AddLogging();
-                    services.AddCatalog(templateConnection, configuration);
-                    await using (var provider = services.BuildServiceProvider())
+                    await using (var provider = CatalogServices.Build(templateConnection))
                     await using (var scope = provider.CreateAsyncScope())
                     {
                         await scope.ServiceProvider.GetRequiredService<CatalogMigrator>().MigrateAsync();

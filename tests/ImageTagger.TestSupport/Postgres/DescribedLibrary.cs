@@ -4,7 +4,7 @@ using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Tags;
 using ImageTagger.TestSupport.Ollama;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTagger.TestSupport.Postgres;
 
@@ -29,7 +29,8 @@ public static class DescribedLibrary
         Func<LibraryEntry, int, string> createFile,
         Action<Image>? customize = null)
     {
-        var store = new EmbeddingStore(database.DataSource, Options.Create(new EmbeddingOptions { Dimensions = database.EmbeddingDimensions }));
+        await using var services = database.CreateServices();
+        var store = services.GetRequiredService<EmbeddingStore>();
         await using var db = database.CreateDbContext();
         var ids = new Dictionary<string, long>();
         for (var index = 0; index < entries.Count; index++)

@@ -38,12 +38,7 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
         }
 
         var connectionString = ConnectionString(name);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Embedding:Dimensions"] = embeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            .Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddCatalog(connectionString, configuration);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = CatalogServices.Build(connectionString, new Dictionary<string, string?> { ["Embedding:Dimensions"] = embeddingDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var scope = provider.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CatalogMigrator>().MigrateAsync(cancellationToken);
         return connectionString;

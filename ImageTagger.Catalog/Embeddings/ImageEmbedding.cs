@@ -1,0 +1,17 @@
+using Pgvector;
+
+namespace ImageTagger.Catalog.Embeddings;
+
+/// <summary>
+/// One image's embedding under one model. The column has no fixed dimension (a new model may have another);
+/// <see cref="Dimensions"/> says which per-dimension HNSW index (<see cref="EmbeddingIndex"/>) covers the row.
+/// </summary>
+public sealed class ImageEmbedding
+{
+    public long ImageId { get; set; }
+    public required string Model { get; set; }
+    public int Dimensions { get; set; }
+    public required Vector Embedding { get; set; }
+    public required string ContentHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
