@@ -22,6 +22,7 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
     private int _end;          // bytes before this were read from the connection
     private bool _eof;
     private bool _sawDone;
+    private OllamaException? _failure;   // raised once the good lines before it have been handed out
     private CancellationToken _bound;
 
     /// <summary>Cancels reads when the caller's (or the attempt's) token fires.</summary>
@@ -41,6 +42,11 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
     {
         while (_checkedEnd == _start)
         {
+            if (_failure is not null)
+            {
+                throw _failure;
+            }
+
             if (_eof)
             {
                 return 0;
@@ -100,32 +106,35 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
         if (read == 0)
         {
             _eof = true;
-            CheckLine(_buffer.AsSpan(_checkedEnd, _end - _checkedEnd));
-            _checkedEnd = _end;
-            if (_isChat && !_sawDone)
+            Release(_end - _checkedEnd);
+            if (_failure is null && _isChat && !_sawDone)
             {
-                throw Truncated("the answer closed before the final \"done\": true line.");
+                _failure = Truncated("the answer closed before the final \"done\": true line.");
             }
 
             return;
         }
 
         _end += read;
-        var lastNewline = _buffer.AsSpan(_checkedEnd, _end - _checkedEnd).LastIndexOf((byte)'\n');
-        if (lastNewline < 0)
+        int newline;
+        while (_failure is null && (newline = _buffer.AsSpan(_checkedEnd, _end - _checkedEnd).IndexOf((byte)'\n')) >= 0)
         {
-            return;
+            Release(newline + 1);
         }
+    }
 
-        var complete = _buffer.AsSpan(_checkedEnd, lastNewline + 1);
-        while (complete.Length > 0)
+    /// <summary>Checks the next line (of <paramref name="length"/> bytes) and makes it readable, or records why not.</summary>
+    private void Release(int length)
+    {
+        try
         {
-            var newline = complete.IndexOf((byte)'\n');
-            CheckLine(complete[..newline]);
-            complete = complete[(newline + 1)..];
+            CheckLine(_buffer.AsSpan(_checkedEnd, length));
+            _checkedEnd += length;
         }
-
-        _checkedEnd += lastNewline + 1;
+        catch (OllamaException ex)
+        {
+            _failure = ex;
+        }
     }
 
     /// <summary>Moves unread bytes to the front and grows the buffer when a line is longer than it.</summary>
