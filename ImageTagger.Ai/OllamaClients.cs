@@ -53,11 +53,7 @@ public static class OllamaClients
         ResiliencePipeline? pipeline = null,
         ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(limiter);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        pipeline ??= OllamaResilience.CreatePipeline(options, limiter, loggerFactory.CreateLogger(typeof(OllamaResilience).FullName!));
+        (pipeline, loggerFactory) = Defaults(httpClient, options, limiter, pipeline, loggerFactory);
         return new ChatClientBuilder(new OllamaSharpClient(httpClient, options.VisionModel))
             .UseOpenTelemetry(loggerFactory, OllamaTelemetry.SourceName, client => client.EnableSensitiveData = false)
             .UseLogging(new NoTraceLoggerFactory(loggerFactory))
@@ -72,16 +68,23 @@ public static class OllamaClients
         ResiliencePipeline? pipeline = null,
         ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(limiter);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        pipeline ??= OllamaResilience.CreatePipeline(options, limiter, loggerFactory.CreateLogger(typeof(OllamaResilience).FullName!));
+        (pipeline, loggerFactory) = Defaults(httpClient, options, limiter, pipeline, loggerFactory);
         return new EmbeddingGeneratorBuilder<string, Embedding<float>>(new OllamaSharpClient(httpClient, options.EmbeddingModel))
             .UseOpenTelemetry(loggerFactory, OllamaTelemetry.SourceName, generator => generator.EnableSensitiveData = false)
             .UseLogging(new NoTraceLoggerFactory(loggerFactory))
             .Use(inner => new OllamaResilientEmbeddingGenerator(inner, options, pipeline))
             .Build();
+    }
+
+    /// <summary>Without DI: no logging and a pipeline of our own over the given limiter.</summary>
+    private static (ResiliencePipeline Pipeline, ILoggerFactory LoggerFactory) Defaults(
+        HttpClient httpClient, OllamaOptions options, OllamaConcurrencyLimiter limiter, ResiliencePipeline? pipeline, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(limiter);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        return (pipeline ?? OllamaResilience.CreatePipeline(options, limiter, loggerFactory.CreateLogger(typeof(OllamaResilience).FullName!)), loggerFactory);
     }
 
     /// <summary>

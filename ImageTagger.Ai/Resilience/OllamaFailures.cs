@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Polly;
 using Polly.Timeout;
 using SharpOllamaException = OllamaSharp.Models.Exceptions.OllamaException;
 
@@ -29,8 +30,32 @@ internal static class OllamaFailures
         _ => null,
     };
 
-    public static OllamaException Timeout(string path, TimeSpan timeout, int retries, Exception inner) =>
-        new(OllamaFailureKind.Timeout, $"Ollama {path} did not answer within {timeout} (after {retries} retries).", innerException: inner);
+    /// <summary>
+    /// Runs <paramref name="call"/> through the pipeline (retry → slot → per-attempt timeout), each attempt's failures
+    /// mapped so the retry sees our kinds; the span of the call is tagged with the final kind.
+    /// </summary>
+    public static async Task<T> ExecuteAsync<T>(
+        ResiliencePipeline pipeline, OllamaOptions settings, string path, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(ct => AttemptAsync(call, path, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            var timeout = new OllamaException(
+                OllamaFailureKind.Timeout,
+                $"Ollama {path} did not answer within {settings.RequestTimeout} (after {settings.MaxRetries} retries).",
+                innerException: ex);
+            Tag(timeout);
+            throw timeout;
+        }
+        catch (OllamaException ex)
+        {
+            Tag(ex);
+            throw;
+        }
+    }
 
     /// <summary>Runs one attempt, translating its failures; tags the current GenAI span with the kind.</summary>
     public static async ValueTask<T> AttemptAsync<T>(Func<CancellationToken, Task<T>> attempt, string path, CancellationToken attemptToken)

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Chat;
 using Polly;
-using Polly.Timeout;
 
 namespace ImageTagger.Ai.Resilience;
 
@@ -27,25 +26,10 @@ public sealed class OllamaResilientChatClient(
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IList<ChatMessage> ?? [.. messages];
         var chatOptions = WithDefaults(list, options);
-        try
-        {
-            var response = await pipeline.ExecuteAsync(
-                (ct) => OllamaFailures.AttemptAsync(t => base.GetResponseAsync(list, chatOptions, t), ChatPath, ct),
-                cancellationToken).ConfigureAwait(false);
-            AddDurations(response.RawRepresentation, response.Usage);
-            return response;
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            var timeout = OllamaFailures.Timeout(ChatPath, settings.RequestTimeout, settings.MaxRetries, ex);
-            OllamaFailures.Tag(timeout);
-            throw timeout;
-        }
-        catch (OllamaException ex)
-        {
-            OllamaFailures.Tag(ex);
-            throw;
-        }
+        var response = await OllamaFailures.ExecuteAsync(
+            pipeline, settings, ChatPath, ct => base.GetResponseAsync(list, chatOptions, ct), cancellationToken).ConfigureAwait(false);
+        AddDurations(response.RawRepresentation, response.Usage);
+        return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Polly;
-using Polly.Timeout;
 
 namespace ImageTagger.Ai.Resilience;
 
@@ -31,32 +30,20 @@ public sealed class OllamaResilientEmbeddingGenerator(
         var embedOptions = WithDefaults(options);
         long inputTokens = 0;
         var sawUsage = false;
-        try
+        foreach (var batch in inputs.Chunk(settings.EmbeddingBatchSize))
         {
-            foreach (var batch in inputs.Chunk(settings.EmbeddingBatchSize))
+            var answer = await OllamaFailures.ExecuteAsync(pipeline, settings, EmbedPath, async ct =>
             {
-                var answer = await pipeline.ExecuteAsync(
-                    ct => OllamaFailures.AttemptAsync(t => base.GenerateAsync(batch, embedOptions, t), EmbedPath, ct),
-                    cancellationToken).ConfigureAwait(false);
-                Check(answer, batch.Length, options?.Dimensions);
-                result.AddRange(answer);
-                if (answer.Usage?.InputTokenCount is { } count)
-                {
-                    inputTokens += count;
-                    sawUsage = true;
-                }
+                var embeddings = await base.GenerateAsync(batch, embedOptions, ct).ConfigureAwait(false);
+                Check(embeddings, batch.Length, options?.Dimensions);   // malformed: not transient, so not retried
+                return embeddings;
+            }, cancellationToken).ConfigureAwait(false);
+            result.AddRange(answer);
+            if (answer.Usage?.InputTokenCount is { } count)
+            {
+                inputTokens += count;
+                sawUsage = true;
             }
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            var timeout = OllamaFailures.Timeout(EmbedPath, settings.RequestTimeout, settings.MaxRetries, ex);
-            OllamaFailures.Tag(timeout);
-            throw timeout;
-        }
-        catch (OllamaException ex)
-        {
-            OllamaFailures.Tag(ex);
-            throw;
         }
 
         if (sawUsage)

@@ -96,18 +96,11 @@ public sealed class MiddlewareTests
         server.ChatHandler = _ => "slow slow slow";
         server.StreamChunkDelay = TimeSpan.FromSeconds(30);
         using var client = Chat(server, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        var received = 0;
 
-        var ex = await Assert.ThrowsAsync<OllamaException>(async () =>
-        {
-            await foreach (var _ in client.GetStreamingResponseAsync("go", cancellationToken: Ct))
-            {
-                received++;
-            }
-        });
+        var (ex, received) = await StreamUntilFailureAsync(client);
 
         Assert.Equal(OllamaFailureKind.Timeout, ex.Kind);
-        Assert.InRange(received, 0, 1);                                      // at most the first line, then nothing
+        Assert.InRange(received.Count, 0, 1);                                // at most the first line, then nothing
         // OllamaSharp reads lines without a token; our answer stream's bound token is what closes the connection.
         await OllamaChatClientTests.WaitUntilAsync(() => server.AbortedByClient == 1);
     }
@@ -145,19 +138,12 @@ public sealed class MiddlewareTests
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.FailNext(LoopbackEndpoint.Chat, LoopbackFault.Status(500, "llama runner process has terminated: signal: killed"));
         using var client = Chat(server);
-        var received = 0;
 
-        var ex = await Assert.ThrowsAsync<OllamaException>(async () =>
-        {
-            await foreach (var _ in client.GetStreamingResponseAsync("go", cancellationToken: Ct))
-            {
-                received++;
-            }
-        });
+        var (ex, received) = await StreamUntilFailureAsync(client);
 
         Assert.Equal(OllamaFailureKind.ServerError, ex.Kind);
         Assert.Equal("llama runner process has terminated: signal: killed", ex.ServerError);
-        Assert.Equal(0, received);
+        Assert.Empty(received);
         Assert.Equal(1, server.RequestCount(LoopbackEndpoint.Chat));         // streams are not retried
     }
 
@@ -186,15 +172,8 @@ public sealed class MiddlewareTests
         server.ChatHandler = _ => "one two three four";
         server.FailNext(LoopbackEndpoint.Chat, LoopbackFault.StreamError("CUDA error: out of memory"));
         using var client = Chat(server);
-        var received = new List<string>();
 
-        var ex = await Assert.ThrowsAsync<OllamaException>(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync("go", cancellationToken: Ct))
-            {
-                received.Add(update.Text);
-            }
-        });
+        var (ex, received) = await StreamUntilFailureAsync(client);
 
         Assert.Equal(OllamaFailureKind.ServerError, ex.Kind);
         Assert.Equal("CUDA error: out of memory", ex.ServerError);
@@ -221,16 +200,19 @@ public sealed class MiddlewareTests
         Assert.Equal(3, server.RequestCount(LoopbackEndpoint.Embed));        // malformed is not retried
     }
 
-    [Fact]
-    public async Task Half_an_embed_answer_is_truncated_and_retried()
+    [Theory]
+    [InlineData(OllamaFailureKind.TruncatedResponse)]
+    [InlineData(OllamaFailureKind.Unreachable)]
+    public async Task Half_an_embed_answer_or_a_dropped_connection_is_transient(OllamaFailureKind kind)
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
-        server.FailNext(LoopbackEndpoint.Embed, LoopbackFault.HalfAnswer());
-        using var generator = Embeddings(server);
+        server.FailAlways(LoopbackEndpoint.Embed, kind == OllamaFailureKind.Unreachable ? LoopbackFault.DropConnection() : LoopbackFault.HalfAnswer());
+        using var generator = Embeddings(server, o => o.MaxRetries = 1);
 
-        var result = await generator.GenerateAsync(["x"], cancellationToken: Ct);
+        var ex = await Assert.ThrowsAsync<OllamaException>(() => generator.GenerateAsync(["x"], cancellationToken: Ct));
 
-        Assert.Single(result);
+        Assert.Equal(kind, ex.Kind);
+        Assert.True(ex.IsTransient);
         Assert.Equal(2, server.RequestCount(LoopbackEndpoint.Embed));
     }
 
@@ -276,6 +258,20 @@ public sealed class MiddlewareTests
         Assert.Contains(logs.Entries, e => e.Category == typeof(LoggingChatClient).FullName);   // UseLogging is in the chain
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(base64, StringComparison.Ordinal));
         Assert.Equal(base64, Assert.Single(server.ChatRequests).AllImages.Single());           // the bytes did go to Ollama
+    }
+
+    /// <summary>Reads a stream that must fail; returns the failure and the text of each update before it.</summary>
+    private static async Task<(OllamaException Failure, List<string> Received)> StreamUntilFailureAsync(IChatClient client)
+    {
+        var received = new List<string>();
+        var ex = await Assert.ThrowsAsync<OllamaException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("go", cancellationToken: Ct))
+            {
+                received.Add(update.Text);
+            }
+        });
+        return (ex, received);
     }
 
     private static ServiceProvider Services(LoopbackOllamaServer server, LogCapture logs, Dictionary<string, string?>? settings = null)
