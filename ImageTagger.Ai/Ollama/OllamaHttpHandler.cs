@@ -41,9 +41,9 @@ internal sealed partial class OllamaHttpHandler(ILogger? logger = null) : Delega
             }
         }
 
-        if (request.Method == HttpMethod.Head)
+        if (request.Method == HttpMethod.Head || !path.StartsWith("api/", StringComparison.Ordinal))
         {
-            return response;
+            return response;                // e.g. GET / ("Ollama is running"): plain text, nothing to check
         }
 
         // Checked line by line before OllamaSharp parses it; see OllamaAnswerStream.
