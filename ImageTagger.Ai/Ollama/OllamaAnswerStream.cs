@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -16,7 +17,7 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
 
     private readonly bool _isChat = path.EndsWith("api/chat", StringComparison.Ordinal);
     private readonly bool _isEmbed = path.EndsWith("api/embed", StringComparison.Ordinal);
-    private byte[] _buffer = new byte[ChunkSize];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);   // pooled: one per answer adds up
     private int _start;        // first byte not yet handed out
     private int _checkedEnd;   // bytes before this are whole, checked lines
     private int _end;          // bytes before this were read from the connection
@@ -79,9 +80,13 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _buffer.Length > 0)
         {
             inner.Dispose();
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _eof = true;
+            _start = _checkedEnd = _end = 0;
         }
 
         base.Dispose(disposing);
@@ -150,7 +155,10 @@ internal sealed class OllamaAnswerStream(Stream inner, string path) : Stream
 
         if (_buffer.Length - _end < ChunkSize / 2)
         {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
     }
 
