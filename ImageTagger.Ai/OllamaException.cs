@@ -75,3 +75,13 @@ public class OllamaException : Exception
         or OllamaFailureKind.Overloaded
         or OllamaFailureKind.TruncatedResponse;
 }
+
+internal static class OllamaText
+{
+    /// <summary>One line of at most <paramref name="max"/> characters, for error messages and logs.</summary>
+    public static string Snippet(string text, int max = 200)
+    {
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+    }
+}

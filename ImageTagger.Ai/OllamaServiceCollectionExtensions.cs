@@ -19,8 +19,8 @@ public static class OllamaServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="OllamaOptions"/> (section "Ollama", validated on start), the Ollama HTTP client, one
     /// <see cref="OllamaConcurrencyLimiter"/> and resilience pipeline (keyed <see cref="OllamaResilience.PipelineKey"/>)
-    /// shared by all calls, <see cref="OllamaChatClient"/> (also as <see cref="IChatClient"/>),
-    /// <see cref="OllamaEmbeddingGenerator"/> (also as <see cref="IEmbeddingGenerator{String, Embedding}"/>),
+    /// shared by all calls, the <see cref="IChatClient"/> and <see cref="IEmbeddingGenerator{String, Embedding}"/>
+    /// composed by <see cref="OllamaClients"/> (OllamaSharp under telemetry, logging and our resilience middleware),
     /// <see cref="OllamaStatusClient"/>, <see cref="TagNormalizer"/> and <see cref="ImageDescriber"/> (also as <see cref="IImageDescriber"/>).
     /// Existing registrations of these types win (TryAdd), so tests and hosts can substitute any of them.
     /// </summary>
@@ -37,13 +37,14 @@ public static class OllamaServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(HttpClientName)
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)      // Polly owns timeouts
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigureHttpClient((sp, client) =>
             {
-                // The clients are singletons holding one HttpClient; recycle connections so DNS changes are seen.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-            });
+                client.BaseAddress = Options(sp).BaseUri;
+                client.Timeout = Timeout.InfiniteTimeSpan;                              // Polly owns timeouts
+            })
+            .ConfigurePrimaryHttpMessageHandler(OllamaClients.CreatePrimaryHandler)
+            .AddHttpMessageHandler(sp => OllamaClients.CreateErrorHandler(
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OllamaClients).FullName!)));
 
         services.TryAddSingleton(sp => new OllamaConcurrencyLimiter(Options(sp).MaxConcurrency));
         services.TryAddKeyedSingleton(OllamaResilience.PipelineKey, (sp, _) => OllamaResilience.CreatePipeline(
@@ -52,28 +53,26 @@ public static class OllamaServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OllamaResilience).FullName!),
             sp.GetRequiredService<TimeProvider>()));
 
-        services.TryAddSingleton(sp => new OllamaChatClient(
+        services.TryAddSingleton(sp => OllamaClients.CreateChatClient(
             CreateHttpClient(sp),
             Options(sp),
-            Pipeline(sp),
             sp.GetRequiredService<OllamaConcurrencyLimiter>(),
-            sp.GetRequiredService<ILogger<OllamaChatClient>>()));
-        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<OllamaChatClient>());
+            Pipeline(sp),
+            sp.GetRequiredService<ILoggerFactory>()));
 
-        services.TryAddSingleton(sp => new OllamaEmbeddingGenerator(
+        services.TryAddSingleton(sp => OllamaClients.CreateEmbeddingGenerator(
             CreateHttpClient(sp),
             Options(sp),
-            Pipeline(sp),
             sp.GetRequiredService<OllamaConcurrencyLimiter>(),
-            sp.GetRequiredService<ILogger<OllamaEmbeddingGenerator>>()));
-        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<OllamaEmbeddingGenerator>());
+            Pipeline(sp),
+            sp.GetRequiredService<ILoggerFactory>()));
 
         services.TryAddSingleton(sp => new OllamaStatusClient(
             CreateHttpClient(sp), Options(sp), sp.GetRequiredService<ILogger<OllamaStatusClient>>()));
 
         services.TryAddSingleton(sp => new TagNormalizer(sp.GetRequiredService<IOptions<OllamaOptions>>()));
         services.TryAddSingleton(sp => new ImageDescriber(
-            sp.GetRequiredService<OllamaChatClient>(),
+            sp.GetRequiredService<IChatClient>(),
             sp.GetRequiredService<TagNormalizer>(),
             sp.GetRequiredService<IOptions<OllamaOptions>>(),
             sp.GetRequiredService<ILogger<ImageDescriber>>()));

@@ -1,7 +1,8 @@
 using ImageTagger.Ai.Ollama;
+using ImageTagger.Ai.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
+using OllamaSharp.Models;
 
 namespace ImageTagger.Ai;
 
@@ -40,54 +41,49 @@ public sealed record OllamaStatus(
     public bool Ready => Reachable && VisionModelInstalled && EmbeddingModelInstalled;
 }
 
-/// <summary>Probes <c>/api/version</c>, <c>/api/tags</c> and <c>/api/show</c> for health checks and the settings page.</summary>
+/// <summary>
+/// Probes <c>/api/version</c>, <c>/api/tags</c> and <c>/api/show</c> through OllamaSharp for health checks and the
+/// settings page. Probes bypass retry and the concurrency slots: a health check must answer quickly even while long
+/// vision calls occupy every slot. Each is bounded by <see cref="OllamaOptions.ProbeTimeout"/>.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "OllamaApiClient owns nothing when given an HttpClient; the HttpClient is the caller's.")]
 public sealed partial class OllamaStatusClient
 {
-    private readonly OllamaTransport _transport;
+    private readonly OllamaSharpClient _api;
     private readonly OllamaOptions _options;
     private readonly ILogger _logger;
 
+    /// <param name="httpClient">A client from <see cref="OllamaClients.CreateHttpClient"/> (base address and error handler set).</param>
     public OllamaStatusClient(HttpClient httpClient, OllamaOptions options, ILogger<OllamaStatusClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-
-        // Probes bypass retry and the concurrency slots: a health check must answer quickly even while
-        // long vision calls occupy every slot.
-        _transport = new OllamaTransport(httpClient, options, ResiliencePipeline.Empty, limiter: null, _logger);
+        _api = new OllamaSharpClient(httpClient, options.VisionModel);
     }
 
-    public Uri Endpoint => _transport.BaseUri;
+    public Uri Endpoint => _api.Uri;
 
     /// <summary>Ollama's version string, e.g. "0.12.6".</summary>
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default)
     {
-        var answer = await _transport.ProbeAsync<OllamaShowRequest, OllamaVersionResponse>(
-            HttpMethod.Get, "api/version", null, OllamaJsonContext.Default.OllamaShowRequest,
-            OllamaJsonContext.Default.OllamaVersionResponse, cancellationToken).ConfigureAwait(false);
-        return answer.Version ?? throw OllamaTransport.Malformed("api/version", "no \"version\".");
+        var version = await ProbeAsync("api/version", ct => _api.GetVersionAsync(ct), cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrEmpty(version) ? throw Malformed("api/version", "no \"version\".") : version;
     }
 
     /// <summary>Installed models.</summary>
     public async Task<IReadOnlyList<OllamaModelInfo>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        var answer = await _transport.ProbeAsync<OllamaShowRequest, OllamaTagsResponse>(
-            HttpMethod.Get, "api/tags", null, OllamaJsonContext.Default.OllamaShowRequest,
-            OllamaJsonContext.Default.OllamaTagsResponse, cancellationToken).ConfigureAwait(false);
-        if (answer.Models is null)
-        {
-            throw OllamaTransport.Malformed("api/tags", "no \"models\".");
-        }
-
-        return answer.Models
-            .Where(m => !string.IsNullOrEmpty(m.Name ?? m.Model))
+        var models = await ProbeAsync("api/tags", ct => _api.ListLocalModelsAsync(ct), cancellationToken).ConfigureAwait(false)
+            ?? throw Malformed("api/tags", "no \"models\".");
+        return models
+            .Where(m => !string.IsNullOrEmpty(m.Name ?? m.ModelName))
             .Select(m => new OllamaModelInfo(
-                (m.Name ?? m.Model)!,
+                (m.Name ?? m.ModelName)!,
                 m.Size,
                 m.Digest,
-                OllamaWire.ParseTimestamp(m.ModifiedAt),
+                m.ModifiedAt == default ? null : new DateTimeOffset(m.ModifiedAt),
                 m.Details?.Family,
                 m.Details?.ParameterSize,
                 m.Details?.QuantizationLevel))
@@ -98,11 +94,29 @@ public sealed partial class OllamaStatusClient
     public async Task<OllamaModelDetails> ShowModelAsync(string model, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        var answer = await _transport.ProbeAsync(
-            HttpMethod.Post, "api/show", new OllamaShowRequest { Model = model }, OllamaJsonContext.Default.OllamaShowRequest,
-            OllamaJsonContext.Default.OllamaShowResponse, cancellationToken).ConfigureAwait(false);
+        var answer = await ProbeAsync("api/show", ct => _api.ShowModelAsync(new ShowModelRequest { Model = model }, ct), cancellationToken)
+            .ConfigureAwait(false);
         return new OllamaModelDetails(model, answer.Capabilities ?? [], answer.Details?.Family, answer.Details?.ParameterSize);
     }
+
+    /// <summary>One call without retry or slot, mapped to <see cref="OllamaException"/>s.</summary>
+    private async Task<T> ProbeAsync<T>(string path, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ProbeTimeout);
+        try
+        {
+            return await OllamaFailures.AttemptAsync(call, path, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OllamaException(
+                OllamaFailureKind.Timeout, $"Ollama {path} did not answer within {_options.ProbeTimeout}.", innerException: ex);
+        }
+    }
+
+    private static OllamaException Malformed(string path, string detail) =>
+        new(OllamaFailureKind.MalformedResponse, $"Ollama {path} returned a malformed answer: {detail}");
 
     /// <summary>Version + installed models + whether the configured models are present. Reports, never throws, for server failures.</summary>
     public async Task<OllamaStatus> GetStatusAsync(CancellationToken cancellationToken = default)

@@ -445,7 +445,7 @@ public static partial class DescriptionParser
 
     private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
-    private static string Snippet(string text) => Ollama.OllamaTransport.Snippet(text, 160);
+    private static string Snippet(string text) => OllamaText.Snippet(text, 160);
 
     [GeneratedRegex(@"<think>.*?(</think>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex ThinkBlockRegex();

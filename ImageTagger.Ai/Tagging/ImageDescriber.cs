@@ -105,7 +105,7 @@ public sealed partial class ImageDescriber : IImageDescriber
             LogUnusableAnswer(_logger, model, ImageDescriptionFailure.Unparseable, "no description and no usable tags");
             throw new ImageDescriptionException(
                 ImageDescriptionFailure.Unparseable,
-                $"The vision model's answer has no description and no usable tags: \"{Ollama.OllamaTransport.Snippet(answer, 160)}\"",
+                $"The vision model's answer has no description and no usable tags: \"{OllamaText.Snippet(answer, 160)}\"",
                 answer,
                 model);
         }

@@ -467,7 +467,7 @@ public static class ApiSchema
 
                 var options = ctx.GetRequiredService<IOptions<OllamaOptions>>().Value;
                 var probe = new OllamaOptions { Url = uri.ToString(), VisionModel = options.VisionModel, EmbeddingModel = options.EmbeddingModel, ProbeTimeout = options.ProbeTimeout };
-                using var http = new HttpClient();
+                using var http = OllamaClients.CreateHttpClient(probe);
                 var client = new OllamaStatusClient(http, probe, ctx.GetRequiredService<ILogger<OllamaStatusClient>>());
                 return ToNode(await client.GetStatusAsync(ctx.CancellationToken));
             })));

@@ -20,6 +20,11 @@ if (what is "saturation" or "all")
     await SaturationBench.RunAsync(Arg("--images", 40), [1, 2, 4, 8]);
 }
 
+if (what is "aiclient" or "all")
+{
+    await AiClientBench.RunAsync(Arg("--calls", 2000), Arg("--runs", 5));
+}
+
 if (what is "rescan" or "all")
 {
     await RescanBench.RunAsync(Arg("--files", 100_000), Arg("--runs", 3));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ImageTagger.TestSupport.Ollama;
 using Microsoft.Extensions.AI;
+using OllamaSharp;
 using static ImageTagger.Ai.Tests.TestOllama;
 
 namespace ImageTagger.Ai.Tests;
@@ -339,7 +340,7 @@ public sealed class OllamaChatClientTests
     public async Task Unreachable_server_is_reported_as_unreachable_after_retries()
     {
         var url = await ClosedUrlAsync();
-        using var client = new OllamaChatClient(new HttpClient(), new OllamaOptions
+        using var client = Chat(new OllamaOptions
         {
             Url = url.ToString(),
             MaxRetries = 1,
@@ -462,7 +463,7 @@ public sealed class OllamaChatClientTests
         Assert.Equal("ollama", metadata.ProviderName);
         Assert.Equal(server.Url, metadata.ProviderUri);
         Assert.Equal(VisionModel, metadata.DefaultModelId);
-        Assert.Same(client, chat.GetService<OllamaChatClient>());
+        Assert.NotNull(chat.GetService<OllamaApiClient>());                 // OllamaSharp is the transport
         Assert.Null(chat.GetService<ChatClientMetadata>("some-key"));
         Assert.Null(chat.GetService<HttpClient>());
     }
@@ -487,7 +488,7 @@ public sealed class OllamaChatClientTests
     public async Task Url_with_a_path_prefix_keeps_the_prefix()
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
-        using var client = new OllamaChatClient(new HttpClient(), Options(server, o => o.Url = server.Url + "proxy"));
+        using var client = Chat(Options(server, o => o.Url = server.Url + "proxy"));
 
         // The loopback server only knows /api/*, so a kept prefix shows up as a 404 on /proxy/api/chat.
         var ex = await Assert.ThrowsAsync<OllamaException>(() => client.GetResponseAsync("hi", cancellationToken: Ct));

@@ -1,5 +1,6 @@
 using ImageTagger.TestSupport.Ollama;
 using Microsoft.Extensions.AI;
+using OllamaSharp;
 using static ImageTagger.Ai.Tests.TestOllama;
 
 namespace ImageTagger.Ai.Tests;
@@ -156,6 +157,6 @@ public sealed class OllamaEmbeddingGeneratorTests
         Assert.Equal("ollama", metadata!.ProviderName);
         Assert.Equal(server.Url, metadata.ProviderUri);
         Assert.Equal(EmbeddingModel, metadata.DefaultModelId);
-        Assert.Same(generator, abstraction.GetService<OllamaEmbeddingGenerator>());
+        Assert.NotNull(abstraction.GetService<OllamaApiClient>());          // OllamaSharp is the transport
     }
 }

@@ -14,7 +14,7 @@ public sealed class OllamaStatusClientTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.Version = "0.12.9";
-        var status = new OllamaStatusClient(new HttpClient(), Options(server));
+        var status = Status(Options(server));
 
         var result = await status.GetStatusAsync(Ct);
 
@@ -38,7 +38,7 @@ public sealed class OllamaStatusClientTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.RemoveModel("qwen2.5vl:7b");
-        var status = new OllamaStatusClient(new HttpClient(), Options(server));
+        var status = Status(Options(server));
 
         var result = await status.GetStatusAsync(Ct);
 
@@ -52,7 +52,7 @@ public sealed class OllamaStatusClientTests
     public async Task Unreachable_server_is_reported_with_the_reason()
     {
         var url = await ClosedUrlAsync();
-        var status = new OllamaStatusClient(new HttpClient(), new OllamaOptions { Url = url.ToString() });
+        var status = Status(new OllamaOptions { Url = url.ToString() });
 
         var result = await status.GetStatusAsync(Ct);
 
@@ -68,7 +68,7 @@ public sealed class OllamaStatusClientTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.FailAlways(LoopbackEndpoint.Version, LoopbackFault.Hang());
-        var status = new OllamaStatusClient(new HttpClient(), Options(server, o => o.ProbeTimeout = TimeSpan.FromMilliseconds(200)));
+        var status = Status(Options(server, o => o.ProbeTimeout = TimeSpan.FromMilliseconds(200)));
 
         var result = await status.GetStatusAsync(Ct);
 
@@ -80,7 +80,7 @@ public sealed class OllamaStatusClientTests
     public async Task Show_reports_capabilities_and_missing_models()
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
-        var status = new OllamaStatusClient(new HttpClient(), Options(server));
+        var status = Status(Options(server));
 
         var vision = await status.ShowModelAsync("qwen2.5vl:7b", Ct);
         var embed = await status.ShowModelAsync("nomic-embed-text", Ct);
@@ -134,7 +134,7 @@ public sealed class OllamaStatusClientTests
             server.RemoveModel(EmbeddingModel);
         }
 
-        var result = await CheckAsync(new OllamaStatusClient(new HttpClient(), Options(server)));
+        var result = await CheckAsync(Status(Options(server)));
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(vision, result.Data["visionModelInstalled"]);
@@ -149,7 +149,7 @@ public sealed class OllamaStatusClientTests
     {
         var url = await ClosedUrlAsync();
 
-        var result = await CheckAsync(new OllamaStatusClient(new HttpClient(), new OllamaOptions { Url = url.ToString() }));
+        var result = await CheckAsync(Status(new OllamaOptions { Url = url.ToString() }));
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }

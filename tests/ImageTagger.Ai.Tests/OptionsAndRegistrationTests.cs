@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OllamaSharp;
 using Polly;
 using static ImageTagger.Ai.Tests.TestOllama;
 
@@ -100,8 +101,9 @@ public sealed class OptionsAndRegistrationTests
         var chat = services.GetRequiredService<IChatClient>();
         var embeddings = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
 
-        Assert.Same(services.GetRequiredService<OllamaChatClient>(), chat);
-        Assert.Same(services.GetRequiredService<OllamaEmbeddingGenerator>(), embeddings);
+        Assert.NotNull(chat.GetService<OllamaApiClient>());                 // OllamaSharp under our middleware
+        Assert.NotNull(embeddings.GetService<OllamaApiClient>());
+        Assert.Same(chat, services.GetRequiredService<IChatClient>());      // one singleton
         Assert.NotNull(services.GetRequiredKeyedService<ResiliencePipeline>(OllamaResilience.PipelineKey));
         Assert.NotNull(services.GetRequiredService<TagNormalizer>());
         Assert.Same(services.GetRequiredService<ImageDescriber>(), services.GetRequiredService<IImageDescriber>());

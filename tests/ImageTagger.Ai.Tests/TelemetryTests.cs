@@ -25,9 +25,10 @@ public sealed class TelemetryTests
         Assert.Equal(ActivityKind.Client, chatSpan.Kind);
         Assert.Equal("ollama", chatSpan.GetTagItem("gen_ai.provider.name"));
         Assert.Equal(VisionModel, chatSpan.GetTagItem("gen_ai.response.model"));
-        Assert.Equal(11L, chatSpan.GetTagItem("gen_ai.usage.input_tokens"));
-        Assert.Equal(3L, chatSpan.GetTagItem("gen_ai.usage.output_tokens"));
-        Assert.Equal(new[] { "stop" }, chatSpan.GetTagItem("gen_ai.response.finish_reasons"));
+        // Value shapes are Microsoft.Extensions.AI's (UseOpenTelemetry): int counts, finish reasons as a JSON array string.
+        Assert.Equal(11, chatSpan.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(3, chatSpan.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal("[\"stop\"]", chatSpan.GetTagItem("gen_ai.response.finish_reasons"));
         Assert.Equal(ActivityStatusCode.Unset, chatSpan.Status);
 
         var embedSpan = Assert.Single(spans, s => s.OperationName == $"embeddings {EmbeddingModel}");
@@ -54,7 +55,8 @@ public sealed class TelemetryTests
         Assert.All(spans, s =>
         {
             Assert.Equal(ActivityStatusCode.Error, s.Status);
-            Assert.Equal("ModelNotFound", s.GetTagItem("error.type"));
+            Assert.Equal(typeof(OllamaException).FullName, s.GetTagItem("error.type"));   // the conventions' error.type
+            Assert.Equal("ModelNotFound", s.GetTagItem(OllamaTelemetry.FailureKindTag));
         });
     }
 
@@ -63,9 +65,10 @@ public sealed class TelemetryTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.FailAlways(LoopbackEndpoint.Chat, LoopbackFault.Hang());
-        using var chat = new OllamaChatClient(
-            new HttpClient { Timeout = TimeSpan.FromMilliseconds(200) },
-            Options(server, o => o.MaxRetries = 1));
+        var options = Options(server, o => o.MaxRetries = 1);
+        var http = OllamaClients.CreateHttpClient(options);
+        http.Timeout = TimeSpan.FromMilliseconds(200);
+        using var chat = Chat(options, http);
 
         var ex = await Assert.ThrowsAsync<OllamaException>(() => chat.GetResponseAsync("hi", cancellationToken: Ct));
 

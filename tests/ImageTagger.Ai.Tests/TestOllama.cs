@@ -1,4 +1,6 @@
+using ImageTagger.Ai.Resilience;
 using ImageTagger.TestSupport.Ollama;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -49,11 +51,21 @@ internal static class TestOllama
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public static OllamaChatClient Chat(LoopbackOllamaServer server, Action<OllamaOptions>? configure = null) =>
-        new(new HttpClient(), Options(server, configure));
+    public static IChatClient Chat(LoopbackOllamaServer server, Action<OllamaOptions>? configure = null) =>
+        Chat(Options(server, configure));
 
-    public static OllamaEmbeddingGenerator Embeddings(LoopbackOllamaServer server, Action<OllamaOptions>? configure = null) =>
-        new(new HttpClient(), Options(server, configure));
+    /// <summary>The composed chat client (OllamaSharp + telemetry + logging + our middleware) with its own limiter.</summary>
+    public static IChatClient Chat(OllamaOptions options, HttpClient? httpClient = null) =>
+        OllamaClients.CreateChatClient(httpClient ?? OllamaClients.CreateHttpClient(options), options, new OllamaConcurrencyLimiter(options.MaxConcurrency));
+
+    public static IEmbeddingGenerator<string, Embedding<float>> Embeddings(LoopbackOllamaServer server, Action<OllamaOptions>? configure = null)
+    {
+        var options = Options(server, configure);
+        return OllamaClients.CreateEmbeddingGenerator(
+            OllamaClients.CreateHttpClient(options), options, new OllamaConcurrencyLimiter(options.MaxConcurrency));
+    }
+
+    public static OllamaStatusClient Status(OllamaOptions options) => new(OllamaClients.CreateHttpClient(options), options);
 
     /// <summary>A URL where nothing listens: a server's port right after it stopped.</summary>
     public static async Task<Uri> ClosedUrlAsync()
