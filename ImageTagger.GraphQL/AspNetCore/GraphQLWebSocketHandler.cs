@@ -6,6 +6,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImageTagger.GraphQL.Execution;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -154,7 +155,8 @@ public sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLSer
 
         private async Task ReceiveLoopAsync()
         {
-            var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            // Small: held for the life of the socket (thousands of idle subscribers); larger messages arrive in parts.
+            var chunk = ArrayPool<byte>.Shared.Rent(4 * 1024);
             var message = new ArrayBufferWriter<byte>();
             try
             {
@@ -296,22 +298,21 @@ public sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLSer
                 await CloseAsync(CloseCodes.SubscriberAlreadyExists, $"Subscriber for {id} already exists");
                 return;
             }
-            var request = new ExecutionRequest
-            {
-                Query = q.GetString(),
-                OperationName = o.ValueKind == JsonValueKind.String ? o.GetString() : null,
-                Variables = v.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(v) : null,
-                Extensions = e.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(e) : null,
-                Services = http.RequestServices,
-                // A copy per operation: resolvers may write into their context.
-                ContextData = new Dictionary<string, object?>(_contextData),
-            };
+            var request = new OperationRequest(
+                q.GetString()!,
+                o.ValueKind == JsonValueKind.String ? o.GetString() : null,
+                v.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(v) : null,
+                e.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(e) : null,
+                new Dictionary<string, object?>(_contextData)); // a copy per operation: resolvers may write into their context
             // Counted after the add so that the id check comes first, as the protocol asks.
             var tooMany = _operations.Count > _limits.MaxOperationsPerConnection;
             operation.Running = RunOperationAsync(id, operation, request, tooMany);
         }
 
-        private async Task RunOperationAsync(string id, Operation operation, ExecutionRequest request, bool tooMany)
+        private sealed record OperationRequest(string Query, string? OperationName, Dictionary<string, object?>? Variables,
+            Dictionary<string, object?>? Extensions, IDictionary<string, object?> ContextData);
+
+        private async Task RunOperationAsync(string id, Operation operation, OperationRequest request, bool tooMany)
         {
             await Task.Yield(); // the receive loop goes on while the operation runs
             var ct = operation.Cancellation.Token;
@@ -319,7 +320,7 @@ public sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLSer
             {
                 var rejection = tooMany ? $"Too many operations on this connection (at most {_limits.MaxOperationsPerConnection})."
                     : !owner._options.AllowArbitraryDocuments ? "Only persisted documents are accepted over HTTP."
-                    : Encoding.UTF8.GetByteCount(request.Query!) > owner._options.MaxDocumentBytes ? $"The document exceeds the maximum size of {owner._options.MaxDocumentBytes} bytes."
+                    : Encoding.UTF8.GetByteCount(request.Query) > owner._options.MaxDocumentBytes ? $"The document exceeds the maximum size of {owner._options.MaxDocumentBytes} bytes."
                     : null;
                 if (rejection is not null)
                 {
@@ -327,7 +328,17 @@ public sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLSer
                     return;
                 }
 
-                var result = await owner._executor.ExecuteAsync(request, ct);
+                // A service scope per operation, as an HTTP request has: operations on one socket run concurrently.
+                await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+                var result = await owner._executor.ExecuteAsync(new ExecutionRequest
+                {
+                    Query = request.Query,
+                    OperationName = request.OperationName,
+                    Variables = request.Variables,
+                    Extensions = request.Extensions,
+                    ContextData = request.ContextData,
+                    Services = scope.ServiceProvider,
+                }, ct);
                 GraphQLLog.LogResolverErrors(owner._logger, result);
                 if (!result.HasData && result.Stream is null)
                 {

@@ -30,4 +30,9 @@ if (what is "search" or "all")
     await SearchBench.RunAsync(Arg("--search-images", 10_000), Arg("--queries", 200));
 }
 
+if (what is "websocket" or "all")
+{
+    await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000));
+}
+
 return 0;

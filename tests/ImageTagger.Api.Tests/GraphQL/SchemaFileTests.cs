@@ -1,5 +1,6 @@
 using ImageTagger.Api.GraphQL;
 using ImageTagger.GraphQL.Types;
+using ImageTagger.TestSupport;
 
 namespace ImageTagger.Api.Tests.GraphQL;
 
@@ -12,19 +13,7 @@ public sealed class SchemaFileTests
 {
     public const string WriteVariable = "IMAGETAGGER_WRITE_SCHEMA";
 
-    private static string SchemaPath
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ImageTagger.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("ImageTagger.sln not found"), "ImageTagger.Api", "schema.graphql");
-        }
-    }
+    private static string SchemaPath => Path.Combine(RepositoryPaths.Root, "ImageTagger.Api", "schema.graphql");
 
     public static string PrintSchema()
     {

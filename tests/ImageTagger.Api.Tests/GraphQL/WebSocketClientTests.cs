@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ImageTagger.Catalog.Jobs;
+using ImageTagger.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -15,13 +16,7 @@ public sealed class WebSocketClientTests(ApiFixture api) : IClassFixture<ApiFixt
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ImageTagger.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            var path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("ImageTagger.sln not found"), "tests", "graphql-conformance");
+            var path = Path.Combine(RepositoryPaths.Root, "tests", "graphql-conformance");
             Assert.True(Directory.Exists(Path.Combine(path, "node_modules", "graphql-ws")), $"run `bash scripts/setup.sh` (npm ci in {path})");
             return path;
         }
