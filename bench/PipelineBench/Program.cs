@@ -32,7 +32,7 @@ if (what is "search" or "all")
 
 if (what is "websocket" or "all")
 {
-    await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000));
+    await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000), Arg("--rounds", 2));
 }
 
 return 0;

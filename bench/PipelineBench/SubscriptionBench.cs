@@ -17,7 +17,7 @@ internal static class SubscriptionBench
 {
     private const string Subscription = """{"id":"p","type":"subscribe","payload":{"query":"subscription { processingProgress { stages { kind done } } }"}}""";
 
-    public static async Task RunAsync(int events, int sockets)
+    public static async Task RunAsync(int events, int sockets, int rounds)
     {
         var connectionString = await Bench.CreateDatabaseAsync("bench_ws");
         var (api, url) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>
@@ -38,7 +38,11 @@ internal static class SubscriptionBench
         try
         {
             await LatencyAsync(ws, queue, events);
-            await LoadAsync(ws, queue, api.Id, sockets);
+            // Several rounds: memory that stays bounded levels off instead of growing round after round.
+            for (var round = 1; round <= rounds; round++)
+            {
+                await LoadAsync(ws, queue, api.Id, sockets, round);
+            }
         }
         finally
         {
@@ -137,7 +141,7 @@ internal static class SubscriptionBench
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static async Task LoadAsync(Uri url, JobQueue queue, int pid, int count)
+    private static async Task LoadAsync(Uri url, JobQueue queue, int pid, int count, int round)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
@@ -166,10 +170,11 @@ internal static class SubscriptionBench
         var held = RssMiB(pid);
 
         // One job finishing reaches every subscriber.
-        var started = await FinishJobAsync(queue, "bench-fanout");
+        var kind = $"bench-fanout-{round.ToString(CultureInfo.InvariantCulture)}";
+        var started = await FinishJobAsync(queue, kind);
         var arrivals = await Task.WhenAll(sockets.Select(async s =>
         {
-            await WaitForDoneAsync(s, "bench-fanout", 1, ct);
+            await WaitForDoneAsync(s, kind, 1, ct);
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }));
         var peak = Bench.PeakMemoryMiB(pid);
@@ -183,7 +188,7 @@ internal static class SubscriptionBench
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = RssMiB(pid);
         Console.WriteLine();
-        Console.WriteLine($"| {count:N0} concurrent WebSocket subscribers on one Api (loopback) | value |");
+        Console.WriteLine($"| {count:N0} concurrent WebSocket subscribers on one Api (loopback), round {round} | value |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| connect + init + subscribe + first event, all {count:N0} (50 at a time) | {Bench.F(connectSeconds)} s |");
         Console.WriteLine($"| Api RSS before / with {count:N0} subscribers / after they closed | {Bench.F(before, "0")} / {Bench.F(held, "0")} / {Bench.F(after, "0")} MiB |");
