@@ -50,6 +50,7 @@ public static class ApiServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ProgressEvents>());
         services.AddHostedService<RemoteAccessGuard>();
 
+        var origins = builder.Configuration.GetSection($"{SecurityOptions.SectionName}:AllowedOrigins").Get<string[]>() ?? [];
         services.AddGraphQL((schema, _) => ApiSchema.Configure(schema), options =>
         {
             var limits = builder.Configuration.GetSection(GraphQLLimitsOptions.SectionName).Get<GraphQLLimitsOptions>() ?? new GraphQLLimitsOptions();
@@ -60,13 +61,21 @@ public static class ApiServiceExtensions
             options.Execution.Timeout = limits.Timeout;
             options.MaxDocumentBytes = limits.MaxDocumentBytes;
             options.ContextFactory = WriteAccess.CreateContext;
+            options.WebSockets.MaxConnections = limits.MaxWebSocketConnections;
+            options.WebSockets.MaxOperationsPerConnection = limits.MaxOperationsPerWebSocket;
+            options.WebSockets.MaxMessageBytes = limits.MaxWebSocketMessageBytes;
+            options.WebSockets.ConnectionInitTimeout = limits.WebSocketInitTimeout;
+            options.WebSockets.OnConnectionInit = WriteAccess.CreateSocketContextAsync;
+            foreach (var origin in origins)
+            {
+                options.WebSockets.AllowedOrigins.Add(origin);
+            }
 
             // GraphiQL is served from wwwroot/graphiql (npm files copied at build); without them a browser
             // gets no page rather than a broken one.
             options.EnableGraphiQL = File.Exists(Path.Combine(builder.Environment.ContentRootPath, "wwwroot", "graphiql", "vendor", "graphiql.min.js"));
         });
 
-        var origins = builder.Configuration.GetSection($"{SecurityOptions.SectionName}:AllowedOrigins").Get<string[]>() ?? [];
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             if (origins.Length > 0)
@@ -81,6 +90,7 @@ public static class ApiServiceExtensions
     {
         app.UseCors(CorsPolicy);
         app.UseStaticFiles(); // GraphiQL's files under /graphiql
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }); // graphql-transport-ws on /graphql
         app.MapGraphQL("/graphql");
         app.MapImageEndpoints();
         app.MapProgressEndpoints();

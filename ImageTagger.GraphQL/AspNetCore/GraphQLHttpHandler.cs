@@ -155,7 +155,7 @@ public sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOp
             return; // client went away
         }
 
-        LogResolverErrors(result);
+        GraphQLLog.LogResolverErrors(logger, result);
         if (wantsSse && result.Kind != ExecutionResultKind.ParseError)
         {
             await WriteEventStream(context, result);
@@ -167,15 +167,6 @@ public sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOp
             return;
         }
         await WriteResult(context, mediaType, result);
-    }
-
-    private void LogResolverErrors(ExecutionResult result)
-    {
-        foreach (var e in result.Errors)
-        {
-            if (e.OriginalException is { } ex && ex is not GraphQLException)
-                GraphQLLog.ResolverError(logger, ex, e.Path is null ? "" : string.Join('.', e.Path));
-        }
     }
 
     private static bool AcceptsHtml(StringValues accept) =>

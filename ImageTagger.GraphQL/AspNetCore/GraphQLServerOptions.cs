@@ -29,6 +29,8 @@ public sealed class GraphQLServerOptions
     public TimeSpan SseKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Per-request context data for resolvers (e.g. the user); runs once per request.</summary>
     public Func<HttpContext, IDictionary<string, object?>>? ContextFactory { get; set; }
+    /// <summary>The graphql-transport-ws transport (needs <c>app.UseWebSockets()</c> before <c>MapGraphQL</c>).</summary>
+    public GraphQLWebSocketOptions WebSockets { get; } = new();
 }
 
 /// <summary>Looks up GraphQL documents by their SHA-256 hash (hex, lower case).</summary>

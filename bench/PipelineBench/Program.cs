@@ -35,4 +35,9 @@ if (what is "search" or "all")
     await SearchBench.RunAsync(Arg("--search-images", 10_000), Arg("--queries", 200));
 }
 
+if (what is "websocket" or "all")
+{
+    await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000), Arg("--rounds", 2));
+}
+
 return 0;

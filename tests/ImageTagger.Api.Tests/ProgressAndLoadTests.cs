@@ -79,7 +79,7 @@ public sealed class ProgressAndLoadTests(LibraryFixture api) : IClassFixture<Lib
     {
         var ct = TestContext.Current.CancellationToken;
         using var factory = api.Factory.WithWebHostBuilder(_ => { });
-        factory.UseKestrel(0);
+        factory.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0)); // UseKestrel(0) binds the default port 5000
         factory.StartServer();
         using var http = factory.CreateClient();
         Assert.True(http.BaseAddress!.IsLoopback && http.BaseAddress.Port > 0, $"a real loopback port: {http.BaseAddress}");
