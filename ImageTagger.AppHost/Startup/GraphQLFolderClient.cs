@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace ImageTagger.AppHost.Folders;
+namespace ImageTagger.AppHost.Startup;
 
 /// <summary>
 /// Registers --folder through the api: one POST of a GraphQL document (GraphQL-over-HTTP). Tolerant by design:
