@@ -17,6 +17,9 @@ internal static class ServiceSettings
                 context.EnvironmentVariables["Ollama__VisionModel"] = settings.VisionModel;
                 context.EnvironmentVariables["Ollama__EmbeddingModel"] = settings.EmbeddingModel;
                 context.EnvironmentVariables["Storage__ThumbnailRoot"] = settings.ThumbnailRoot;
+                // On Ctrl+C DCP stops the dashboard together with the services: their last OTLP flush then meets a
+                // closed port, and the exporter's default 10 s timeout would hold every stop that long.
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_TIMEOUT"] = "1000";
                 var roots = settings.EffectiveAllowedRoots;
                 for (var i = 0; i < roots.Count; i++)
                 {
