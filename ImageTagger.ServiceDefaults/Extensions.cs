@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ImageTagger.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +16,9 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every ImageTagger service gets, following Aspire's ServiceDefaults contract: OpenTelemetry
-/// (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set), /health and /alive, and resilient HttpClients.
+/// What every ImageTagger service gets, in the shape of Aspire's ServiceDefaults template: OpenTelemetry
+/// (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set), /health and /alive, and service discovery for every HttpClient
+/// (<c>http://api</c> resolves through <c>services:api:http:0</c>).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -33,6 +33,13 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        // The template also adds the standard resilience handler to every client here. Ours opt in per client
+        // (AddStandardResilienceHandler): the Ollama clients wait minutes for a model by design, which the standard
+        // 10 s attempt timeout would cut.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        // The client factory logs three Information lines per request; keep the console for what matters.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -92,14 +99,6 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
-    }
-
-    /// <summary>Applies the default retry/timeout/circuit-breaker pipeline to an HttpClient.</summary>
-    public static IHttpClientBuilder AddStandardResilience(this IHttpClientBuilder builder, Action<HttpResilienceOptions>? configure = null)
-    {
-        var options = new HttpResilienceOptions();
-        configure?.Invoke(options);
-        return builder.AddHttpMessageHandler(() => new ResilienceHandler(options));
     }
 
     /// <summary>/health: ready (every check, incl. the database); /alive: the process answers.</summary>

@@ -7,6 +7,7 @@ using ImageTagger.Web.Components.Pages.Search;
 using ImageTagger.Web.Components.Pages.Settings;
 using ImageTagger.Web.Components.Pages.Tags;
 using ImageTagger.Web.Media;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace ImageTagger.Web;
@@ -46,9 +47,14 @@ public static class WebServiceExtensions
         services.AddSingleton<IValidateOptions<ApiClientOptions>, ApiClientOptionsValidator>();
 
         services.AddHttpClient<ImageTaggerApiClient>(ConfigureApi);
-        services.AddHttpClient(MediaClient, ConfigureApi)
-            .AddStandardResilience(o => o.MaxRetryAttempts = 1)
+        var media = services.AddHttpClient(MediaClient, ConfigureApi)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        media.AddStandardResilienceHandler(o =>
+        {
+            // One quick retry: a browser is waiting for the image. Only safe methods are ever repeated.
+            o.Retry.MaxRetryAttempts = 1;
+            o.Retry.DisableForUnsafeHttpMethods();
+        });
         services.AddHttpClient(EventsClient, ConfigureApi);
         services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");
         return builder;

@@ -3,12 +3,15 @@ using Microsoft.Extensions.Options;
 namespace ImageTagger.Web.Api;
 
 /// <summary>
-/// Where the Api is. The address follows Aspire's service discovery contract (<c>services__api__http__0</c>,
-/// i.e. configuration key <c>services:api:http:0</c>, or <c>https</c>), falling back to <c>Api:Url</c>.
+/// Where the Api is: by its service name (<c>https+http://api</c>, resolved by service discovery from
+/// <c>services__api__http__0</c> / <c>https</c>, as Aspire's WithReference sets them), else <c>Api:Url</c>.
 /// </summary>
 public sealed class ApiClientOptions
 {
     public const string SectionName = "Api";
+
+    /// <summary>The api by name; the https endpoint when it has one, else http.</summary>
+    public const string ServiceName = "https+http://api";
 
     public Uri? BaseAddress { get; set; }
 
@@ -20,7 +23,8 @@ public sealed class ApiClientOptions
     public static void Bind(ApiClientOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        var url = configuration["services:api:http:0"] ?? configuration["services:api:https:0"] ?? section["Url"];
+        var discovered = configuration.GetSection("services:api").Exists();
+        var url = discovered ? ServiceName : section["Url"];
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             options.BaseAddress = uri;
@@ -38,7 +42,7 @@ internal sealed class ApiClientOptionsValidator : IValidateOptions<ApiClientOpti
 {
     public ValidateOptionsResult Validate(string? name, ApiClientOptions options)
     {
-        if (options.BaseAddress is not { IsAbsoluteUri: true } uri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (options.BaseAddress is not { IsAbsoluteUri: true } uri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != "https+http"))
         {
             return ValidateOptionsResult.Fail("The Api's address is missing: set services__api__http__0 (or Api__Url) to an absolute http(s) URL.");
         }

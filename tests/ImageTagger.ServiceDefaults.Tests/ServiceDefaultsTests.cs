@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using ImageTagger.ServiceDefaults.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -110,42 +109,37 @@ public sealed class ServiceDefaultsTests
         Assert.True(receiver.Received.Any(r => r.Path == "/v1/logs" && Encoding.UTF8.GetString(r.Body).Contains("did some work", StringComparison.Ordinal)), "paths: " + string.Join(",", receiver.Received.Select(r => r.Path).Distinct()));
     }
 
-    private sealed class ScriptedHandler(Func<int, HttpStatusCode> status) : HttpMessageHandler
+    [Fact]
+    public async Task An_HttpClient_reaches_a_service_by_name_through_the_services_configuration()
     {
-        public int Calls;
+        var ct = TestContext.Current.CancellationToken;
+        await using var api = WebApplication.CreateSlimBuilder().Build();
+        api.Urls.Add("http://127.0.0.1:0");
+        api.MapGet("/who", () => "the api");
+        await api.StartAsync(ct);
+        var builder = Host.CreateApplicationBuilder();
+        // As Aspire's WithReference(api) sets it: services__api__http__0.
+        builder.Configuration["services:api:http:0"] = api.Urls.First();
+        builder.AddServiceDefaults();
+        builder.Services.AddHttpClient("to-api", http => http.BaseAddress = new Uri("https+http://api"));
+        using var host = builder.Build();
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status(Interlocked.Increment(ref Calls))));
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("to-api");
+
+        Assert.Equal("the api", await client.GetStringAsync(new Uri("/who", UriKind.Relative), ct));
     }
 
     [Fact]
-    public async Task The_standard_resilience_retries_idempotent_requests_on_transient_failures_only()
+    public void The_client_factory_logs_no_per_request_information_lines()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var options = new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryAttempts = 3 };
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+        var loggers = host.Services.GetRequiredService<ILoggerFactory>();
 
-        var flaky = new ScriptedHandler(n => n < 3 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
-        using (var client = new HttpClient(new ResilienceHandler(options) { InnerHandler = flaky }))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("http://127.0.0.1/x", ct)).StatusCode);
-        }
-
-        Assert.Equal(3, flaky.Calls);
-
-        var post = new ScriptedHandler(_ => HttpStatusCode.ServiceUnavailable);
-        using (var client = new HttpClient(new ResilienceHandler(options) { InnerHandler = post }))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("http://127.0.0.1/x", new StringContent("{}"), ct)).StatusCode);
-        }
-
-        Assert.Equal(1, post.Calls); // a POST may not be safe to repeat
-
-        var notFound = new ScriptedHandler(_ => HttpStatusCode.NotFound);
-        using (var client = new HttpClient(new ResilienceHandler(options) { InnerHandler = notFound }))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("http://127.0.0.1/x", ct)).StatusCode);
-        }
-
-        Assert.Equal(1, notFound.Calls);
+        Assert.False(loggers.CreateLogger("System.Net.Http.HttpClient.to-api.LogicalHandler").IsEnabled(LogLevel.Information));
+        Assert.False(loggers.CreateLogger("System.Net.Http.HttpClient.to-api.ClientHandler").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("System.Net.Http.HttpClient.to-api.ClientHandler").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("ImageTagger.Web").IsEnabled(LogLevel.Information));
     }
 }

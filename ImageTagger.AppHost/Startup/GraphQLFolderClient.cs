@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace ImageTagger.AppHost.Folders;
+namespace ImageTagger.AppHost.Startup;
 
 /// <summary>
 /// Registers --folder through the api: one POST of a GraphQL document (GraphQL-over-HTTP). Tolerant by design:
@@ -13,11 +12,12 @@ internal sealed class GraphQLFolderClient(HttpClient http, ILogger logger)
 {
     public async Task<bool> AddFolderAsync(Uri endpoint, string path, CancellationToken cancellationToken)
     {
-        // __typename is valid on any object result, so the document does not depend on the payload's fields.
-        var document = $"mutation AddFolder {{ addFolder(input: {{path: {GraphQLString(path)}, recursive: true}}) {{ __typename }} }}";
+        // __typename is valid on any object result, so the document does not depend on the payload's fields; the path
+        // travels as a variable, so no string escaping is ours to get right.
+        const string document = "mutation AddFolder($path: String!) { addFolder(input: {path: $path, recursive: true}) { __typename } }";
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = JsonContent.Create(new { query = document }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = JsonContent.Create(new { query = document, variables = new { path } }) };
             request.Headers.Accept.ParseAdd("application/graphql-response+json");
             request.Headers.Accept.ParseAdd("application/json;q=0.9");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,27 +49,6 @@ internal sealed class GraphQLFolderClient(HttpClient http, ILogger logger)
             Log.FolderHttpError(logger, path, 0, ex.Message);
             return false;
         }
-    }
-
-    /// <summary>A GraphQL string literal (spec §2.9.4): quotes, backslashes and control characters escaped.</summary>
-    internal static string GraphQLString(string value)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case < ' ': builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)); break;
-                default: builder.Append(c); break;
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 
     internal static IReadOnlyList<string> ReadErrors(string body)
