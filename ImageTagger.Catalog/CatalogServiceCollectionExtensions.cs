@@ -35,7 +35,13 @@ public static class CatalogServiceCollectionExtensions
             ConfigureDataSource);
         builder.AddNpgsqlDbContext<CatalogDbContext>(
             ConnectionName,
-            configureDbContextOptions: options => options.UseNpgsql(CatalogDbContext.ConfigureNpgsql));
+            // EF builds its own data source from the connection string: it needs the same type setup as the raw one
+            // (jsonb columns such as images.exif are read as dictionaries only with dynamic JSON).
+            configureDbContextOptions: options => options.UseNpgsql(npgsql =>
+            {
+                CatalogDbContext.ConfigureNpgsql(npgsql);
+                npgsql.ConfigureDataSource(ConfigureDataSource);
+            }));
 
         var services = builder.Services;
         services.AddOptions<EmbeddingOptions>()

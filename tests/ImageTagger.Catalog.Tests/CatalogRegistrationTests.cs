@@ -40,6 +40,37 @@ public sealed class CatalogRegistrationTests(CatalogDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task The_registered_context_reads_and_writes_jsonb_dictionaries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var services = database.CreateServices();
+        long id;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            var folder = new Folders.Folder { Path = "/exif-" + Guid.NewGuid().ToString("N") };
+            db.Folders.Add(folder);
+            await db.SaveChangesAsync(ct);
+            var image = new Images.Image
+            {
+                FolderId = folder.Id, Path = folder.Path + "/a.jpg", FileName = "a.jpg",
+                Exif = new Dictionary<string, string> { ["Make"] = "NIKON", ["FNumber"] = "2.8" },
+            };
+            db.Images.Add(image);
+            await db.SaveChangesAsync(ct);
+            id = image.Id;
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            var exif = await db.Images.AsNoTracking().Where(i => i.Id == id).Select(i => i.Exif).SingleAsync(ct);
+            Assert.Equal("NIKON", exif!["Make"]);
+            Assert.Equal("2.8", exif["FNumber"]);
+        }
+    }
+
+    [Fact]
     public void A_missing_connection_string_is_refused_at_registration_with_its_name()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => CatalogServices.Build(""));
