@@ -1,4 +1,4 @@
-// Run: dotnet run -c Release --project bench/ImagingBench [-p:Libvips=bundled] -- [image count, default 12] [--no-writeback]
+// Run: dotnet run -c Release --project bench/ImagingBench [-p:Libvips=bundled] -- [image count, default 12] [--no-writeback] [--renditions-only]
 // (-p:Libvips=bundled: NetVips.Native's libvips 8.18 instead of Debian's 8.14; it cannot decode HEIC/HEIF, which the bench shows)
 // Per 12 MP JPEG, wall and CPU time (all threads of this process, or of the child processes for the CLIs):
 // our libvips pipeline vs SixLabors.ImageSharp 2.1.13 vs the vipsthumbnail CLI vs Pillow; HEIC/HEIF decode;
@@ -20,6 +20,8 @@ if (args is ["--imagesharp-one", var single])
 
 var count = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
 var writeBack = !args.Contains("--no-writeback");
+// --renditions-only: the photo rows the libvips choice rests on, and HEIC/HEIF (for runs repeated across builds).
+var renditionsOnly = args.Contains("--renditions-only");
 var work = Directory.CreateTempSubdirectory("imaging-bench-").FullName;
 try
 {
@@ -45,7 +47,7 @@ try
 
     foreach (var (label, files) in new[] { ("noise 4000x3000", noise), ("photo 4032x3024", photos) })
     {
-        if (files.Count == 0)
+        if (files.Count == 0 || (renditionsOnly && files == noise))
         {
             continue;
         }
@@ -55,6 +57,13 @@ try
         // The row the libvips choice is made on: what the analyze stage does per photo.
         files.ForEach(f => processor.CreateThumbnails(f)); // JIT warm-up of this path, untimed
         Report("ours: 256 WebP + 1024 JPEG (one decode), serial", files.Count, Measure(() => files.ForEach(f => processor.CreateThumbnails(f))));
+        if (renditionsOnly)
+        {
+            Report("vipsthumbnail CLI: 1024 JPEG only (the ingest floor)", files.Count, Measure(() =>
+                Run("vipsthumbnail", [.. files, "-s", "1024", "-o", Path.Combine(work, "%s_vt.jpg[Q=85,strip]")])));
+            continue;
+        }
+
         Report("  same, libvips' shrink rule (baseline)", files.Count, Measure(() => files.ForEach(f => libvipsRule.CreateThumbnails(f))));
         var sharp = new SharpBaseline();
         sharp.CreateThumbnails(files[0]); // JIT warm-up
@@ -81,10 +90,13 @@ try
     if (samples is not null)
     {
         Heif(processor, samples);
-        Robustness(processor, samples, work);
+        if (!renditionsOnly)
+        {
+            Robustness(processor, samples, work);
+        }
     }
 
-    if (writeBack)
+    if (writeBack && !renditionsOnly)
     {
         await using var exifTool = new ExifToolSession(Options.Create(options), NullLogger<ExifToolSession>.Instance);
         var targets = photos.Count > 0 ? photos : noise;
