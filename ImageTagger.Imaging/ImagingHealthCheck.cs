@@ -1,5 +1,4 @@
 using ImageTagger.Imaging.ExifTool;
-using ImageTagger.Imaging.Native;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ImageTagger.Imaging;

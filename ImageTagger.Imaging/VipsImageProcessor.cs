@@ -1,13 +1,12 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using ImageTagger.Imaging.Native;
 using ImageTagger.Imaging.Privacy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NetVips;
 
 namespace ImageTagger.Imaging;
 
-/// <summary>libvips-backed <see cref="IImageProcessor"/>.</summary>
+/// <summary>libvips-backed <see cref="IImageProcessor"/>, through NetVips.</summary>
 public sealed partial class VipsImageProcessor : IImageProcessor
 {
     private const int HashStripRows = 128;
@@ -26,7 +25,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     {
         cancellationToken.ThrowIfCancellationRequested();
         var format = CheckFile(path);
-        using var image = OpenHeader(path, format, VipsNative.AccessSequential);
+        using var image = OpenHeader(path, format, Enums.Access.Sequential);
         return ReadInfo(path, format, image);
     }
 
@@ -82,7 +81,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
 
         // Header first: refuse bombs and mislabelled content before any pixel is decoded.
         ImageInfo info;
-        using (var header = OpenHeader(path, format, VipsNative.AccessSequential))
+        using (var header = OpenHeader(path, format, Enums.Access.Sequential))
         {
             info = ReadInfo(path, format, header);
         }
@@ -90,36 +89,34 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         cancellationToken.ThrowIfCancellationRequested();
         var largest = requests.Max(r => r.LongSide);
 
-        using (var thumbnail = OpenThumbnail(path, format, Math.Max(info.Width, info.Height), largest, cancellationToken))
+        using var thumbnail = OpenThumbnail(path, format, Math.Max(info.Width, info.Height), largest, cancellationToken);
+        if (requests.Count == 1)
         {
-            if (requests.Count == 1)
-            {
-                return [Encode(path, thumbnail, requests[0], cancellationToken)];
-            }
-
-            // Render once into memory, then derive every size from it (libvips cannot save one lazy image twice).
-            using var memory = Track(VipsNative.vips_image_copy_memory(thumbnail), path, "decode");
-            var results = new EncodedImage[requests.Count];
-            for (var i = 0; i < requests.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var request = requests[i];
-                if (request.LongSide == largest)
-                {
-                    results[i] = Encode(path, memory, request, cancellationToken);
-                    continue;
-                }
-
-                using var smaller = Resize(path, memory, request.LongSide, "resize");
-                results[i] = Encode(path, smaller, request, cancellationToken);
-            }
-
-            return results;
+            return [Encode(path, thumbnail, requests[0], cancellationToken)];
         }
+
+        // Render once into memory, then derive every size from it (libvips cannot save one lazy image twice).
+        using var memory = Vips(path, "decode", () => thumbnail.CopyMemory());
+        var results = new EncodedImage[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var request = requests[i];
+            if (request.LongSide == largest)
+            {
+                results[i] = Encode(path, memory, request, cancellationToken);
+                continue;
+            }
+
+            using var smaller = Resize(path, memory, request.LongSide, "resize");
+            results[i] = Encode(path, smaller, request, cancellationToken);
+        }
+
+        return results;
     }
 
     /// <summary>Decodes straight to <paramref name="longSide"/>, upright by EXIF orientation.</summary>
-    private VipsObjectHandle OpenThumbnail(
+    private Image OpenThumbnail(
         string path, ImageFormat format, int sourceLongSide, int longSide, CancellationToken cancellationToken)
     {
         var jpegShrink = format == ImageFormat.Jpeg
@@ -130,22 +127,15 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             // libvips' own choice leaves a resize of at least 2 after the DCT shrink, so a 4032 px photo bound
             // for 1024 (3.94) would be decoded at full size; a resize of 1.97 looks the same and decodes 4x fewer
             // pixels. Same pipeline as vips_thumbnail from here: sequential load, resize, then upright.
-            using var shrunk = OpenHeader(path, format, VipsNative.AccessSequential, jpegShrink);
+            using var shrunk = OpenHeader(path, format, Enums.Access.Sequential, jpegShrink);
             return Resize(path, shrunk, longSide, "thumbnail");
         }
 
         if (format is ImageFormat.Jpeg or ImageFormat.WebP or ImageFormat.Heif)
         {
             // These loaders can shrink while decoding (JPEG DCT scaling, WebP scaling, HEIF embedded thumbnails).
-            if (VipsNative.vips_thumbnail(
-                    VipsFileName(path), out var thumbnail, longSide,
-                    "height", longSide, "size", VipsNative.SizeDown, "fail_on", (int)_options.FailOn, IntPtr.Zero) != 0)
-            {
-                thumbnail.Dispose();
-                throw DecodeFailure(path, "thumbnail");
-            }
-
-            return thumbnail;
+            return Vips(path, "thumbnail", () => Image.Thumbnail(
+                VipsFileName(path), longSide, height: longSide, size: Enums.Size.Down, failOn: FailOn));
         }
 
         // These formats have no shrink-on-load, and libvips 8.14 loses a sequential loader's errors inside a
@@ -156,23 +146,14 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>Fits <paramref name="source"/> into a <paramref name="longSide"/> box (never enlarging), upright by its orientation tag.</summary>
-    private static VipsObjectHandle Resize(string path, VipsObjectHandle source, int longSide, string step)
-    {
-        if (VipsNative.vips_thumbnail_image(
-                source, out var resized, longSide, "height", longSide, "size", VipsNative.SizeDown, IntPtr.Zero) != 0)
-        {
-            resized.Dispose();
-            throw DecodeFailure(path, step);
-        }
-
-        return resized;
-    }
+    private static Image Resize(string path, Image source, int longSide, string step) =>
+        Vips(path, step, () => source.ThumbnailImage(longSide, height: longSide, size: Enums.Size.Down));
 
     public string ComputePixelHash(string path, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var format = CheckFile(path);
-        var image = OpenHeader(path, format, VipsNative.AccessSequential);
+        var image = OpenHeader(path, format, Enums.Access.Sequential);
         try
         {
             var info = ReadInfo(path, format, image);
@@ -190,15 +171,11 @@ public sealed partial class VipsImageProcessor : IImageProcessor
                 if (format == ImageFormat.Jpeg)
                 {
                     image.Dispose();
-                    image = OpenHeader(path, format, VipsNative.AccessRandom);
+                    image = OpenHeader(path, format, Enums.Access.Random);
                 }
 
-                if (VipsNative.vips_autorot(image, out var rotated, IntPtr.Zero) != 0)
-                {
-                    rotated.Dispose();
-                    throw DecodeFailure(path, "autorotate");
-                }
-
+                var source = image;
+                var rotated = Vips(path, "autorotate", () => source.Autorot());
                 image.Dispose();
                 image = rotated;
             }
@@ -232,156 +209,102 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     internal (int Width, int Height, int Bands, byte[] Pixels) RenderPixels(string path, int longSide, bool autoRotate)
     {
         var format = CheckFile(path);
-        using (var header = OpenHeader(path, format, VipsNative.AccessSequential))
+        using (var header = OpenHeader(path, format, Enums.Access.Sequential))
         {
             ReadInfo(path, format, header);
         }
 
-        if (VipsNative.vips_thumbnail(
-                VipsFileName(path), out var image, longSide, "height", longSide, "size", VipsNative.SizeDown,
-                "fail_on", (int)_options.FailOn, "no_rotate", autoRotate ? 0 : 1, IntPtr.Zero) != 0)
-        {
-            image.Dispose();
-            throw DecodeFailure(path, "thumbnail");
-        }
-
-        using (image)
-        {
-            var pixels = VipsNative.vips_image_write_to_memory(image, out var size);
-            if (pixels == IntPtr.Zero)
-            {
-                throw DecodeFailure(path, "decode");
-            }
-
-            try
-            {
-                var data = new byte[checked((int)size)];
-                Marshal.Copy(pixels, data, 0, data.Length);
-                return (VipsNative.vips_image_get_width(image), VipsNative.vips_image_get_height(image), VipsNative.vips_image_get_bands(image), data);
-            }
-            finally
-            {
-                VipsNative.g_free(pixels);
-            }
-        }
+        using var image = Vips(path, "thumbnail", () => Image.Thumbnail(
+            VipsFileName(path), longSide, height: longSide, size: Enums.Size.Down, noRotate: !autoRotate, failOn: FailOn));
+        var data = Vips(path, "decode", () => image.WriteToMemory<byte>());
+        return (image.Width, image.Height, image.Bands, data);
     }
 
-    private unsafe string HashPixels(string path, VipsObjectHandle image, CancellationToken cancellationToken)
+    private string HashPixels(string path, Image image, CancellationToken cancellationToken)
     {
-        var width = VipsNative.vips_image_get_width(image);
-        var height = VipsNative.vips_image_get_height(image);
-        var bands = VipsNative.vips_image_get_bands(image);
-        var bandFormat = VipsNative.vips_image_get_format(image);
+        var width = image.Width;
+        var height = image.Height;
+        var bands = image.Bands;
 
+        // The band format as libvips' enum number: hashes stored by earlier versions stay comparable.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(System.Text.Encoding.ASCII.GetBytes($"{width}x{height}x{bands}:{bandFormat}\n"));
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes($"{width}x{height}x{bands}:{(int)image.Format}\n"));
 
-        using var region = Track(VipsNative.vips_region_new(image), path, "region");
-        using var kill = cancellationToken.Register(static state => VipsNative.vips_image_set_kill((VipsObjectHandle)state!, 1), image);
+        using var region = Vips(path, "region", () => Region.New(image));
+        using var kill = cancellationToken.Register(static state => ((Image)state!).SetKill(true), image);
         for (var top = 0; top < height; top += HashStripRows)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = Math.Min(HashStripRows, height - top);
-            var pixels = VipsNative.vips_region_fetch(region, 0, top, width, rows, out var length);
-            if (pixels == IntPtr.Zero)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw DecodeFailure(path, "decode");
-            }
-
+            byte[] pixels;
             try
             {
-                hash.AppendData(new ReadOnlySpan<byte>((void*)pixels, checked((int)length)));
+                pixels = region.Fetch(0, top, width, rows);
             }
-            finally
+            catch (VipsException ex)
             {
-                VipsNative.g_free(pixels);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw DecodeFailure(path, "decode", ex);
             }
+
+            hash.AppendData(pixels);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private EncodedImage Encode(string path, VipsObjectHandle image, RenditionRequest request, CancellationToken cancellationToken)
+    private EncodedImage Encode(string path, Image image, RenditionRequest request, CancellationToken cancellationToken)
     {
-        VipsObjectHandle? flattened = null;
-        try
+        // JPEG has no alpha: composite onto white rather than letting the encoder drop the band (black).
+        using var flattened = request.Format == ThumbnailFormat.Jpeg && image.HasAlpha()
+            ? Vips(path, "flatten", () => image.Flatten(background: [255, 255, 255]))
+            : null;
+
+        // First layer of the privacy rule: the rendition's image carries no EXIF (GPS, camera, time), XMP or
+        // IPTC for the encoder to copy; an ICC profile stays, so colours are shown as the camera meant them.
+        using var source = WithoutMetadata(path, flattened ?? image);
+        byte[] data;
+
+        // Pixels are computed lazily inside the save call: a cancelled token kills the pipeline there.
+        using (cancellationToken.Register(static state => ((Image)state!).SetKill(true), source))
         {
-            var source = image;
-            if (request.Format == ThumbnailFormat.Jpeg && VipsNative.vips_image_hasalpha(image) != 0)
-            {
-                // JPEG has no alpha: composite onto white rather than letting the encoder drop the band (black).
-                flattened = Flatten(path, image);
-                source = flattened;
-            }
-
-            var width = VipsNative.vips_image_get_width(source);
-            var height = VipsNative.vips_image_get_height(source);
-            int rc;
-            IntPtr buffer;
-            nuint length;
-
-            // Pixels are computed lazily inside the save call: a cancelled token kills the pipeline there.
-            using (cancellationToken.Register(static state => VipsNative.vips_image_set_kill((VipsObjectHandle)state!, 1), source))
-            {
-                rc = request.Format == ThumbnailFormat.Jpeg
-                    ? VipsNative.vips_jpegsave_buffer(
-                        source, out buffer, out length, "Q", request.Quality, "strip", 1, "optimize_coding", 1, IntPtr.Zero)
-                    : VipsNative.vips_webpsave_buffer(
-                        source, out buffer, out length, "Q", request.Quality, "strip", 1, "effort", _options.WebPEffort, IntPtr.Zero);
-            }
-
-            if (rc != 0 || buffer == IntPtr.Zero)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw DecodeFailure(path, "encode");
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                // Killed part-way, libvips may still report success with unfinished tiles: never keep that output.
-                VipsNative.g_free(buffer);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
             try
             {
-                var data = new byte[checked((int)length)];
-                Marshal.Copy(buffer, data, 0, data.Length);
-
-                // "strip" is not enough: libvips 8.14's webpsave ignores it and copies the original's EXIF (GPS too).
-                return new EncodedImage(request.LongSide, width, height, request.Format, RenditionMetadata.Strip(data));
+                data = request.Format == ThumbnailFormat.Jpeg
+                    ? source.JpegsaveBuffer(q: request.Quality, optimizeCoding: true)
+                    : source.WebpsaveBuffer(q: request.Quality, effort: _options.WebPEffort);
             }
-            finally
+            catch (VipsException ex)
             {
-                VipsNative.g_free(buffer);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw DecodeFailure(path, "encode", ex);
             }
         }
-        finally
-        {
-            flattened?.Dispose();
-        }
+
+        // Killed part-way, libvips may still report success with unfinished tiles: never keep that output.
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Second layer, on the bytes: whatever the encoder wrote (libvips 8.14's webpsave ignores "strip" and
+        // copies the original's EXIF, GPS too), no metadata block leaves here.
+        return new EncodedImage(request.LongSide, source.Width, source.Height, request.Format, RenditionMetadata.Strip(data));
     }
 
-    private static unsafe VipsObjectHandle Flatten(string path, VipsObjectHandle image)
+    /// <summary>
+    /// A copy of <paramref name="image"/> without the metadata fields a saver would write as EXIF, XMP or IPTC:
+    /// the original's EXIF (GPS, camera, time), XMP, IPTC, the EXIF preview (it can show what a crop removed)
+    /// and the orientation tag (renditions are upright). The pixels and the ICC profile stay.
+    /// </summary>
+    internal static Image WithoutMetadata(string path, Image image) => Vips(path, "strip", () => image.Mutate(mutable =>
     {
-        double* white = stackalloc double[] { 255, 255, 255 };
-        var background = VipsNative.vips_array_double_new(white, 3);
-        try
+        foreach (var field in mutable.GetFields())
         {
-            if (VipsNative.vips_flatten(image, out var flattened, "background", background, IntPtr.Zero) != 0)
+            if (field.StartsWith("exif-", StringComparison.Ordinal)
+                || field is "xmp-data" or "iptc-data" or "jpeg-thumbnail-data" or "orientation")
             {
-                flattened.Dispose();
-                throw DecodeFailure(path, "flatten");
+                mutable.Remove(field);
             }
-
-            return flattened;
         }
-        finally
-        {
-            VipsNative.vips_area_unref(background);
-        }
-    }
+    }));
 
     /// <summary>Cheap checks before libvips sees the file: exists, not empty, content is a supported format.</summary>
     private ImageFormat CheckFile(string path)
@@ -430,48 +353,43 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>The whole image decoded into memory: errors and cancellation surface here, not as black pixels later.</summary>
-    private VipsObjectHandle Decode(string path, ImageFormat format, CancellationToken cancellationToken)
+    private Image Decode(string path, ImageFormat format, CancellationToken cancellationToken)
     {
-        using var image = OpenHeader(path, format, VipsNative.AccessRandom);
-        VipsObjectHandle decoded;
-        using (cancellationToken.Register(static state => VipsNative.vips_image_set_kill((VipsObjectHandle)state!, 1), image))
+        using var image = OpenHeader(path, format, Enums.Access.Random);
+        using (cancellationToken.Register(static state => ((Image)state!).SetKill(true), image))
         {
-            decoded = VipsNative.vips_image_copy_memory(image);
+            try
+            {
+                return image.CopyMemory();
+            }
+            catch (VipsException ex)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw DecodeFailure(path, "decode", ex);
+            }
         }
-
-        if (decoded.IsInvalid && cancellationToken.IsCancellationRequested)
-        {
-            decoded.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return Track(decoded, path, "decode");
     }
 
     /// <param name="jpegShrink">1, or a JPEG DCT shrink (2, 4, 8) applied while decoding.</param>
-    private VipsObjectHandle OpenHeader(string path, ImageFormat format, int access, int jpegShrink = 1)
+    private Image OpenHeader(string path, ImageFormat format, Enums.Access access, int jpegShrink = 1)
     {
-        var image = jpegShrink == 1
-            ? VipsNative.vips_image_new_from_file(
-                VipsFileName(path), "access", access, "fail_on", (int)_options.FailOn, IntPtr.Zero)
-            : VipsNative.vips_image_new_from_file(
-                VipsFileName(path), "access", access, "fail_on", (int)_options.FailOn, "shrink", jpegShrink, IntPtr.Zero);
-        if (image.IsInvalid)
+        try
         {
-            image.Dispose();
-            var failure = DecodeFailure(path, "open");
+            return Image.NewFromFile(
+                VipsFileName(path), access: access, failOn: FailOn,
+                kwargs: jpegShrink == 1 ? null : new VOption { { "shrink", jpegShrink } });
+        }
+        catch (VipsException ex)
+        {
+            var failure = DecodeFailure(path, "open", ex);
             LogDecodeFailed(_logger, path, format, failure.Reason, failure.Detail);
             throw failure;
         }
-
-        return image;
     }
 
-    private ImageInfo ReadInfo(string path, ImageFormat format, VipsObjectHandle image)
+    private ImageInfo ReadInfo(string path, ImageFormat format, Image image)
     {
-        var loader = VipsNative.vips_image_get_string(image, "vips-loader", out var loaderPtr) == 0
-            ? Marshal.PtrToStringUTF8(loaderPtr) ?? string.Empty
-            : string.Empty;
+        var loader = image.GetTypeOf("vips-loader") != IntPtr.Zero ? image.Get("vips-loader") as string ?? string.Empty : string.Empty;
         if (!LoaderMatches(format, loader))
         {
             // Defence in depth: never let content we sniffed as X be decoded by some other (riskier) loader.
@@ -480,13 +398,13 @@ public sealed partial class VipsImageProcessor : IImageProcessor
 
         var info = new ImageInfo(
             format,
-            VipsNative.vips_image_get_width(image),
-            VipsNative.vips_image_get_height(image),
-            VipsNative.vips_image_get_bands(image),
+            image.Width,
+            image.Height,
+            image.Bands,
             loader,
-            Math.Clamp(VipsNative.vips_image_get_orientation(image), 1, 8),
-            Math.Max(1, VipsNative.vips_image_get_n_pages(image)),
-            VipsNative.vips_image_hasalpha(image) != 0);
+            Math.Clamp(IntField(image, "orientation", 1), 1, 8),
+            Math.Max(1, IntField(image, "n-pages", 1)),
+            image.HasAlpha());
 
         if (info.PixelCount > _options.MaxPixels)
         {
@@ -497,6 +415,11 @@ public sealed partial class VipsImageProcessor : IImageProcessor
 
         return info;
     }
+
+    private static int IntField(Image image, string name, int fallback) =>
+        image.GetTypeOf(name) != IntPtr.Zero && image.Get(name) is int value ? value : fallback;
+
+    private Enums.FailOn FailOn => (Enums.FailOn)(int)_options.FailOn;
 
     private static bool LoaderMatches(ImageFormat format, string loader) => format switch
     {
@@ -513,20 +436,23 @@ public sealed partial class VipsImageProcessor : IImageProcessor
     // libvips parses a trailing "[...]" as load options; an explicit empty option list keeps such names literal.
     private static string VipsFileName(string path) => path.EndsWith(']') ? path + "[]" : path;
 
-    private static VipsObjectHandle Track(VipsObjectHandle handle, string path, string step)
+    /// <summary>Runs one libvips call; its failure becomes an <see cref="ImageDecodeException"/> about <paramref name="path"/>.</summary>
+    private static T Vips<T>(string path, string step, Func<T> call)
     {
-        if (handle.IsInvalid)
+        try
         {
-            handle.Dispose();
-            throw DecodeFailure(path, step);
+            return call();
         }
-
-        return handle;
+        catch (VipsException ex)
+        {
+            throw DecodeFailure(path, step, ex);
+        }
     }
 
-    private static ImageDecodeException DecodeFailure(string path, string step)
+    private static ImageDecodeException DecodeFailure(string path, string step, VipsException exception)
     {
-        var detail = OwnLines(VipsRuntime.TakeError(), path);
+        // NetVips puts libvips' error buffer (process-global, so possibly a neighbour's text too) into the message.
+        var detail = OwnLines(exception.Message, path);
         var reason = Classify(detail);
         if (!File.Exists(path))
         {
@@ -538,7 +464,7 @@ public sealed partial class VipsImageProcessor : IImageProcessor
             reason = ImageDecodeFailure.Truncated;
         }
 
-        return new ImageDecodeException(path, reason, string.IsNullOrEmpty(detail) ? $"{step} failed" : $"{step}: {detail}");
+        return new ImageDecodeException(path, reason, string.IsNullOrEmpty(detail) ? $"{step} failed" : $"{step}: {detail}", exception);
     }
 
     /// <summary>Whether the file lacks its format's end marker (JPEG EOI, PNG IEND, GIF trailer, RIFF length).</summary>
@@ -594,7 +520,8 @@ public sealed partial class VipsImageProcessor : IImageProcessor
         }
 
         if (detail.Contains("not a known file format", StringComparison.OrdinalIgnoreCase)
-            || detail.Contains("unsupported", StringComparison.OrdinalIgnoreCase))
+            || detail.Contains("unsupported", StringComparison.OrdinalIgnoreCase)
+            || detail.Contains("has not been built in", StringComparison.OrdinalIgnoreCase)) // libheif without an HEVC decoder
         {
             return ImageDecodeFailure.UnsupportedFormat;
         }

@@ -106,6 +106,27 @@ public sealed class BrokenFileTests
         Assert.Equal(30000, generous.Probe(path, Ct).Width);
     }
 
+    [Theory]
+    // What a libvips whose libheif lacks an HEVC decoder (NetVips.Native's bundled 8.18) says about every HEIC photo.
+    [InlineData("heif: Error while loading plugin: Support for this compression format has not been built in: HEVC (a suitable decoder plugin is libde265) (11.6003)", ImageDecodeFailure.UnsupportedFormat)]
+    [InlineData("VipsForeignLoad: \"/x/a.jpg\" is not a known file format", ImageDecodeFailure.UnsupportedFormat)]
+    [InlineData("VipsJpeg: Premature end of JPEG file", ImageDecodeFailure.Truncated)]
+    [InlineData("VipsJpeg: Corrupt JPEG data: bad Huffman code", ImageDecodeFailure.Corrupt)]
+    public void Decoder_messages_map_to_reasons(string detail, ImageDecodeFailure expected) =>
+        Assert.Equal(expected, VipsImageProcessor.Classify(detail));
+
+    [Fact]
+    public void A_neighbours_lines_in_the_shared_error_buffer_are_not_reported_as_ours()
+    {
+        // NetVips' VipsException message: its own line, then libvips' process-wide error buffer.
+        var message = "unable to call thumbnail\n/photos/other.png: bad seek to 833316\nVipsJpeg: Premature end of JPEG file\n"
+            + "/photos/mine.jpg: out of order read\nVipsJpeg: Premature end of JPEG file";
+
+        Assert.Equal(
+            "unable to call thumbnail; VipsJpeg: Premature end of JPEG file; /photos/mine.jpg: out of order read",
+            VipsImageProcessor.OwnLines(message, "/photos/mine.jpg"));
+    }
+
     public static TheoryData<string> OddSamples()
     {
         var data = new TheoryData<string>();

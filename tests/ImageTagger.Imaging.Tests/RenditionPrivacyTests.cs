@@ -104,6 +104,69 @@ public sealed class RenditionPrivacyTests
     }
 
     [Fact]
+    public void The_image_handed_to_the_encoder_carries_nothing_of_the_original_but_pixels_and_colour_profile()
+    {
+        // A JPEG with EXIF, XMP, IPTC, an EXIF preview image and an ICC profile, as libvips hands it to the encoder.
+        var sample = SampleImages.Path("jpg", "xmp", "BlueSquare.jpg");
+        using var image = NetVips.Image.Thumbnail(sample, 256);
+        var before = image.GetFields();
+        Assert.Contains(before, f => f.StartsWith("exif-", StringComparison.Ordinal));
+        Assert.Contains("xmp-data", before);
+        Assert.Contains("iptc-data", before);
+        Assert.Contains("jpeg-thumbnail-data", before);
+        Assert.Contains("icc-profile-data", before);
+
+        using var clean = VipsImageProcessor.WithoutMetadata(sample, image);
+
+        var after = clean.GetFields();
+        Assert.DoesNotContain(after, f => f.StartsWith("exif-", StringComparison.Ordinal) || f is "xmp-data" or "iptc-data" or "jpeg-thumbnail-data");
+        Assert.Contains("icc-profile-data", after);
+        Assert.Equal((image.Width, image.Height, image.Bands), (clean.Width, clean.Height, clean.Bands));
+
+        // Debian's libvips 8.14 webpsave ignores strip and writes an EXIF block of its own (resolution, size,
+        // libexif's defaults): nothing in it comes from the original. The byte-level strip then removes it.
+        var webp = clean.WebpsaveBuffer(q: 80);
+        using var dir = new TempImageDirectory();
+        var file = dir.File("first-layer.webp");
+        File.WriteAllBytes(file, webp);
+        var tags = ExifToolCli.ReadTags(file)[0];
+        string[] madeByLibvips =
+        [
+            "EXIF:XResolution", "EXIF:YResolution", "EXIF:ResolutionUnit", "EXIF:YCbCrPositioning", "EXIF:ExifVersion",
+            "EXIF:ComponentsConfiguration", "EXIF:FlashpixVersion", "EXIF:ColorSpace", "EXIF:ExifImageWidth", "EXIF:ExifImageHeight",
+            "EXIF:Orientation",
+        ];
+        Assert.Empty(tags.Keys.Where(ExifToolCli.IsRevealing).Except(madeByLibvips));
+        Assert.Equal("Horizontal (normal)", tags.GetValueOrDefault("EXIF:Orientation", "Horizontal (normal)"));
+        Assert.Contains(tags.Keys, k => k.StartsWith("ICC_Profile:", StringComparison.Ordinal));
+        Assert.False(RenditionMetadata.Carries(RenditionMetadata.Strip(webp)));
+    }
+
+    [Fact]
+    public void Renditions_of_a_wide_gamut_phone_photo_keep_its_colour_profile_in_every_format()
+    {
+        var processor = TestHost.Processor();
+        var renditions = processor.CreateRenditions(
+            SampleImages.Path("heic", "IMG_5195.HEIC"),
+            [new(256, ThumbnailFormat.WebP, 80), new(1024, ThumbnailFormat.Jpeg, 85)],
+            Ct);
+
+        using var dir = new TempImageDirectory();
+        var files = renditions.Select(r => dir.File($"p3-{r.RequestedLongSide}{r.FileExtension}")).ToArray();
+        for (var i = 0; i < files.Length; i++)
+        {
+            File.WriteAllBytes(files[i], renditions[i].Data);
+        }
+
+        // Without the profile a Display P3 photo is shown as if it were sRGB: dull colours.
+        foreach (var tags in ExifToolCli.ReadTags(files))
+        {
+            Assert.Equal("Display P3", tags.GetValueOrDefault("ICC_Profile:ProfileDescription"));
+            Assert.DoesNotContain(tags.Keys, ExifToolCli.IsRevealing);
+        }
+    }
+
+    [Fact]
     public void Damaged_containers_are_refused_and_other_content_is_left_alone()
     {
         using var dir = new TempImageDirectory();
