@@ -29,10 +29,7 @@ internal static class SubscriptionBench
         using var apiProcess = api;
         var ws = new Uri($"ws://{url.Authority}/graphql");
 
-        var services = new ServiceCollection();
-        services.AddLogging();
-        ImageTagger.Catalog.CatalogServiceCollectionExtensions.AddCatalog(services, connectionString, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         var queue = provider.GetRequiredService<JobQueue>();
 
         try
