@@ -54,42 +54,26 @@ public static class ServiceDefaultsExtensions
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
-            if (exportOtlp)
-            {
-                logging.AddOtlpExporter();
-            }
         });
 
-        // The OpenTelemetry hosting/instrumentation packages do not restore here; ASP.NET Core, HttpClient
-        // and Npgsql publish their spans and metrics natively, so listening to their sources is enough.
-        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel =>
+        // One provider per signal in the host, as Aspire's template has it, so the client integrations' own
+        // instrumentation (Aspire.Npgsql adds Npgsql's) lands in the same exporter. ASP.NET Core and HttpClient
+        // publish their spans and metrics natively: listening to their sources is enough.
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", "System.Net.Http", "Npgsql", TelemetryPrefix + ".*"))
+            .WithMetrics(metrics => metrics.AddMeter(
+                "Microsoft.AspNetCore.Hosting",
+                "Microsoft.AspNetCore.Server.Kestrel",
+                "System.Net.Http",
+                "System.Runtime",
+                "Npgsql",
+                TelemetryPrefix + ".*"));
+        if (exportOtlp)
         {
-            otel.ConfigureResource(resource => resource.AddService(serviceName));
-            otel.WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.AspNetCore", "System.Net.Http", "Npgsql", TelemetryPrefix + ".*");
-                if (exportOtlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
-            otel.WithMetrics(metrics =>
-            {
-                metrics.AddMeter(
-                    "Microsoft.AspNetCore.Hosting",
-                    "Microsoft.AspNetCore.Server.Kestrel",
-                    "System.Net.Http",
-                    "System.Runtime",
-                    "Npgsql",
-                    TelemetryPrefix + ".*");
-                if (exportOtlp)
-                {
-                    metrics.AddOtlpExporter();
-                }
-            });
-        }));
-        builder.Services.AddHostedService<OpenTelemetrySdkStarter>();
+            otel.UseOtlpExporter();
+        }
+
         return builder;
     }
 
@@ -107,19 +91,6 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
-    }
-}
-
-/// <summary>Creates the SDK (and so its listeners) when the host starts, and flushes it when the host stops.</summary>
-internal sealed class OpenTelemetrySdkStarter(OpenTelemetrySdk sdk) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        sdk.TracerProvider.ForceFlush(2000);
-        sdk.MeterProvider.ForceFlush(2000);
-        return Task.CompletedTask;
     }
 }
 
