@@ -67,7 +67,7 @@ public sealed class ThumbnailStore(string root)
     /// <see cref="Privacy.RenditionMetadata"/> existed carry the original's metadata. Damaged files are deleted
     /// (the Api makes them again on demand). Returns how many files were rewritten or deleted.
     /// </summary>
-    public int ScrubMetadata(CancellationToken cancellationToken)
+    public async Task<int> ScrubMetadataAsync(CancellationToken cancellationToken)
     {
         var marker = Path.Combine(Root, MetadataFreeMarker);
         if (File.Exists(marker))
@@ -88,7 +88,7 @@ public sealed class ThumbnailStore(string root)
 
                 try
                 {
-                    var data = File.ReadAllBytes(file);
+                    var data = await File.ReadAllBytesAsync(file, cancellationToken);
                     byte[] clean;
                     try
                     {
@@ -103,7 +103,7 @@ public sealed class ThumbnailStore(string root)
 
                     if (!ReferenceEquals(clean, data))
                     {
-                        WriteFileAsync(file, clean, cancellationToken).GetAwaiter().GetResult();
+                        await WriteFileAsync(file, clean, cancellationToken);
                         changed++;
                     }
                 }
@@ -115,7 +115,7 @@ public sealed class ThumbnailStore(string root)
         }
 
         Directory.CreateDirectory(Root);
-        WriteFileAsync(marker, [], cancellationToken).GetAwaiter().GetResult();
+        await WriteFileAsync(marker, [], cancellationToken);
         return changed;
     }
 

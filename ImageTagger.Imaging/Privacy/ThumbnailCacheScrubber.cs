@@ -10,14 +10,14 @@ namespace ImageTagger.Imaging.Privacy;
 /// </summary>
 public sealed partial class ThumbnailCacheScrubber(ThumbnailStore store, ILogger<ThumbnailCacheScrubber> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var changed = store.ScrubMetadata(cancellationToken);
+        var changed = await store.ScrubMetadataAsync(cancellationToken);
         if (changed > 0)
         {
             LogScrubbed(logger, changed, store.Root);
         }
-    }, cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -184,7 +184,7 @@ public sealed class RenditionPrivacyTests
     }
 
     [Fact]
-    public void An_old_cache_is_scrubbed_once_and_damaged_files_are_dropped()
+    public async Task An_old_cache_is_scrubbed_once_and_damaged_files_are_dropped()
     {
         using var dir = new TempImageDirectory();
         var store = new ThumbnailStore(dir.Path);
@@ -204,7 +204,7 @@ public sealed class RenditionPrivacyTests
         var unrelated = Path.Combine(dir.Path, "notes.txt");
         File.WriteAllText(unrelated, "GPS 47.1 8.5");
 
-        Assert.Equal(3, store.ScrubMetadata(Ct)); // two rewritten, one deleted
+        Assert.Equal(3, await store.ScrubMetadataAsync(Ct)); // two rewritten, one deleted
 
         Assert.Empty(ExifToolCli.RevealingTags(webp));
         Assert.Empty(ExifToolCli.RevealingTags(jpeg));
@@ -215,16 +215,16 @@ public sealed class RenditionPrivacyTests
 
         // Once done, later starts do not walk the cache again.
         VipsCli.Run("thumbnail", sample, webp, "256");
-        Assert.Equal(0, store.ScrubMetadata(Ct));
+        Assert.Equal(0, await store.ScrubMetadataAsync(Ct));
         Assert.NotEmpty(ExifToolCli.RevealingTags(webp));
     }
 
     [Fact]
-    public void A_new_cache_folder_is_marked_clean_without_work()
+    public async Task A_new_cache_folder_is_marked_clean_without_work()
     {
         using var dir = new TempImageDirectory();
         var store = new ThumbnailStore(Path.Combine(dir.Path, "not-yet"));
-        Assert.Equal(0, store.ScrubMetadata(Ct));
+        Assert.Equal(0, await store.ScrubMetadataAsync(Ct));
         Assert.True(File.Exists(Path.Combine(dir.Path, "not-yet", ".metadata-free")));
     }
 }
