@@ -214,7 +214,7 @@ public sealed class HttpTests(GraphQLServerFixture server) : IClassFixture<Graph
         var response = await client.SendAsync("{ nope }", cancellationToken: Ct);
         Assert.True(response.HasErrors);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(new SourceLocation(1, 3), response.Errors[0].Locations![0]);
+        Assert.Equal(new GraphQLClientLocation(1, 3), response.Errors[0].Locations![0]);
         var ex = await Assert.ThrowsAsync<GraphQLClientException>(() => client.QueryAsync<string>("{ secret }", property: "secret", cancellationToken: Ct));
         Assert.Equal("Unexpected Execution Error", ex.Message);
     }

@@ -7,10 +7,17 @@ using System.Text.Json.Serialization;
 
 namespace ImageTagger.GraphQL.Client;
 
+/// <summary>A position in the GraphQL document that an error refers to (1-based).</summary>
+/// <param name="Line">The line, from 1.</param>
+/// <param name="Column">The column, from 1.</param>
+public readonly record struct GraphQLClientLocation(
+    [property: JsonPropertyName("line")] int Line,
+    [property: JsonPropertyName("column")] int Column);
+
 /// <summary>An error as received from a GraphQL server.</summary>
 public sealed record GraphQLClientError(
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("locations")] IReadOnlyList<SourceLocation>? Locations = null,
+    [property: JsonPropertyName("locations")] IReadOnlyList<GraphQLClientLocation>? Locations = null,
     [property: JsonPropertyName("path")] IReadOnlyList<JsonElement>? Path = null,
     [property: JsonPropertyName("extensions")] JsonElement? Extensions = null);
 
@@ -62,9 +69,10 @@ public sealed class GraphQLClientException : Exception
 /// </summary>
 public sealed class GraphQLHttpClient(HttpClient http, Uri? endpoint = null)
 {
+    // Enums as GraphQL spells them (SCREAMING_SNAKE_CASE), the same names the engine gives CLR enum members.
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(new UpperSnakeCaseNamingPolicy()) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
     };
 
     private readonly Uri _endpoint = endpoint ?? new Uri("graphql", UriKind.Relative);
@@ -139,10 +147,5 @@ public sealed class GraphQLHttpClient(HttpClient http, Uri? endpoint = null)
         };
         request.Headers.Accept.ParseAdd(accept);
         return request;
-    }
-
-    private sealed class UpperSnakeCaseNamingPolicy : JsonNamingPolicy
-    {
-        public override string ConvertName(string name) => Types.EnumType.ToEnumName(name);
     }
 }
