@@ -41,6 +41,7 @@ public static class GraphQLServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Registers the executor built from <paramref name="configureSchema"/> and the HTTP and WebSocket transports; map them with <see cref="MapGraphQL"/>.</summary>
     public static IServiceCollection AddGraphQL(this IServiceCollection services, Action<SchemaBuilder> configureSchema,
         Action<GraphQLServerOptions>? configureOptions = null) =>
         services.AddGraphQL((b, _) => configureSchema(b), configureOptions);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Primitives;
 namespace ImageTagger.GraphQL.AspNetCore;
 
 /// <summary>Implements the GraphQL-over-HTTP draft, persisted documents, GraphiQL and graphql-sse (distinct connections).</summary>
-public sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOptions options, ILogger<GraphQLHttpHandler> logger)
+internal sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServerOptions options, ILogger<GraphQLHttpHandler> logger)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
     private const string Json = "application/json";

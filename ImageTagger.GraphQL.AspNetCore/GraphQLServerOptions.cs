@@ -36,6 +36,7 @@ public sealed class GraphQLServerOptions
 /// <summary>Looks up GraphQL documents by their SHA-256 hash (hex, lower case).</summary>
 public interface IPersistedDocumentStore
 {
+    /// <summary>The document registered under <paramref name="sha256Hash"/> (lower-case hex SHA-256 of its UTF-8 text), or null.</summary>
     ValueTask<string?> GetAsync(string sha256Hash, CancellationToken cancellationToken);
 }
 
@@ -52,8 +53,10 @@ public sealed class InMemoryPersistedDocumentStore : IPersistedDocumentStore
         return hash;
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetAsync(string sha256Hash, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_documents.GetValueOrDefault(sha256Hash));
 
+    /// <summary>The lower-case hex SHA-256 of <paramref name="document"/>'s UTF-8 bytes: the hash clients send.</summary>
     public static string Hash(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
 }

@@ -16,7 +16,7 @@ namespace ImageTagger.GraphQL.AspNetCore;
 /// The graphql-transport-ws protocol (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md): queries,
 /// mutations and subscriptions over one WebSocket, each operation under the client's id.
 /// </summary>
-public sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLServerOptions options, IHostApplicationLifetime? lifetime, ILogger<GraphQLWebSocketHandler> logger)
+internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLServerOptions options, IHostApplicationLifetime? lifetime, ILogger<GraphQLWebSocketHandler> logger)
 {
     public const string SubProtocol = "graphql-transport-ws";
 

@@ -7,7 +7,7 @@ namespace ImageTagger.GraphQL.AspNetCore;
 /// The GraphiQL page. GraphiQL 5 is ESM-only, so the page uses an import map; by default every module is loaded from
 /// <c>{assetBase}/{file}</c> (files the host serves, no CDN), and any entry can be overridden.
 /// </summary>
-public static class GraphiQLPage
+internal static class GraphiQLPage
 {
     /// <summary>Module specifier → file name under the asset base URL.</summary>
     public static IReadOnlyDictionary<string, string> DefaultModules { get; } = new Dictionary<string, string>

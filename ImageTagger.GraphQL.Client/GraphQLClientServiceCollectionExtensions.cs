@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTagger.GraphQL.Client;
 
+/// <summary>Registers <see cref="GraphQLHttpClient"/> with the HTTP client factory.</summary>
 public static class GraphQLClientServiceCollectionExtensions
 {
     /// <summary>

@@ -24,10 +24,15 @@ public sealed record GraphQLClientError(
 /// <summary>A GraphQL response: data and errors as JSON, plus the HTTP status.</summary>
 public sealed class GraphQLResponse
 {
+    /// <summary>The HTTP status of the response.</summary>
     public HttpStatusCode StatusCode { get; init; }
+    /// <summary>The <c>data</c> entry, or null when absent.</summary>
     public JsonElement? Data { get; init; }
+    /// <summary>The <c>errors</c> entry (empty when none).</summary>
     public IReadOnlyList<GraphQLClientError> Errors { get; init; } = [];
+    /// <summary>The <c>extensions</c> entry, or null when absent.</summary>
     public JsonElement? Extensions { get; init; }
+    /// <summary>Whether the response holds errors.</summary>
     public bool HasErrors => Errors.Count > 0;
 
     /// <summary>Deserializes <c>data</c> (or one property of it) to <typeparamref name="T"/> (camelCase, case-insensitive).</summary>
@@ -52,14 +57,19 @@ public sealed class GraphQLResponse
 /// <summary>The server answered with errors (and possibly partial data).</summary>
 public sealed class GraphQLClientException : Exception
 {
+    /// <summary>Creates the exception for a response with errors; the message joins their messages (or gives the HTTP status).</summary>
     public GraphQLClientException(GraphQLResponse response)
         : base(response.Errors.Count > 0 ? string.Join("; ", response.Errors.Select(e => e.Message)) : $"GraphQL request failed with HTTP {(int)response.StatusCode}.") =>
         Response = response;
 
+    /// <summary>Creates the exception with a default message.</summary>
     public GraphQLClientException() { }
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
     public GraphQLClientException(string message) : base(message) { }
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
     public GraphQLClientException(string message, Exception inner) : base(message, inner) { }
 
+    /// <summary>The response that held the errors, if any.</summary>
     public GraphQLResponse? Response { get; }
 }
 
@@ -77,6 +87,7 @@ public sealed class GraphQLHttpClient(HttpClient http, Uri? endpoint = null)
 
     private readonly Uri _endpoint = endpoint ?? new Uri("graphql", UriKind.Relative);
 
+    /// <summary>Posts a request and returns the response whatever its errors; throws only when the server does not answer with GraphQL JSON.</summary>
     public async Task<GraphQLResponse> SendAsync(string query, object? variables = null, string? operationName = null, CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(query, variables, operationName, "application/graphql-response+json, application/json;q=0.9");

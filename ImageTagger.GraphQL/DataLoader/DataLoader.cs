@@ -11,6 +11,7 @@ public sealed class DataLoaderScope
     private readonly List<IDataLoader> _pending = [];
     private TaskCompletionSource? _workSignal;
 
+    /// <summary>The request's cancellation token, passed to every batch function.</summary>
     public CancellationToken CancellationToken { get; internal set; }
 
     /// <summary>Gets (or creates on first use) the named loader for this request.</summary>
@@ -47,6 +48,7 @@ public sealed class DataLoaderScope
         signal?.TrySetResult();
     }
 
+    /// <summary>Whether any loader of this request has keys waiting for a batch.</summary>
     public bool HasPending
     {
         get
@@ -94,6 +96,7 @@ public sealed class DataLoader<TKey, TValue> : IDataLoader where TKey : notnull
     private readonly Dictionary<TKey, Task<TValue?>> _cache = [];
     private Dictionary<TKey, TaskCompletionSource<TValue?>> _queue = [];
 
+    /// <summary>Creates a loader whose batch function receives every key requested before the next dispatch.</summary>
     public DataLoader(Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> batch, DataLoaderScope scope)
     {
         _batch = batch;
@@ -121,6 +124,7 @@ public sealed class DataLoader<TKey, TValue> : IDataLoader where TKey : notnull
         return task;
     }
 
+    /// <summary>Loads several keys (in one batch with any other pending keys); missing keys give <c>default</c>.</summary>
     public async Task<TValue?[]> LoadManyAsync(IEnumerable<TKey> keys) => await Task.WhenAll(keys.Select(LoadAsync)).ConfigureAwait(false);
 
     /// <summary>Puts a known value in the cache (e.g. an entity fetched by another query).</summary>
@@ -129,11 +133,13 @@ public sealed class DataLoader<TKey, TValue> : IDataLoader where TKey : notnull
         lock (_lock) _cache.TryAdd(key, Task.FromResult<TValue?>(value));
     }
 
+    /// <summary>Forgets the cached value of <paramref name="key"/>, so the next load fetches it again.</summary>
     public void Clear(TKey key)
     {
         lock (_lock) _cache.Remove(key);
     }
 
+    /// <summary>Runs the batch function for the keys collected so far and completes their loads.</summary>
     public async Task DispatchAsync()
     {
         Dictionary<TKey, TaskCompletionSource<TValue?>> batch;

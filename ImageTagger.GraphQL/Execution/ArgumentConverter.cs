@@ -15,6 +15,7 @@ public static class ArgumentConverter
     /// <summary>Converts; null gives <c>default</c> (also for non-nullable value types).</summary>
     public static T Convert<T>(object? value) => Convert(value, typeof(T)) is { } converted ? (T)converted : default!;
 
+    /// <summary>Converts <paramref name="value"/> to <paramref name="target"/>; null gives null.</summary>
     public static object? Convert(object? value, Type target)
     {
         if (value is null) return null;

@@ -8,15 +8,21 @@ namespace ImageTagger.GraphQL.Execution;
 /// <summary>One GraphQL request: a document (text or parsed), optional operation name, variables and extensions.</summary>
 public sealed class ExecutionRequest
 {
+    /// <summary>The document text; parsed (and cached) by the executor. Either this or <see cref="Document"/>.</summary>
     public string? Query { get; init; }
     /// <summary>A pre-parsed document; takes precedence over <see cref="Query"/>.</summary>
     public DocumentNode? Document { get; init; }
+    /// <summary>The operation to run when the document holds several.</summary>
     public string? OperationName { get; init; }
     /// <summary>Raw variable values (JSON-like CLR values; see <see cref="ValueHelper.FromJson"/>).</summary>
     public IReadOnlyDictionary<string, object?>? Variables { get; init; }
+    /// <summary>The request's <c>extensions</c> (e.g. a persisted query hash), visible to middleware through the context.</summary>
     public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+    /// <summary>The value the root fields resolve against.</summary>
     public object? RootValue { get; init; }
+    /// <summary>Services for resolvers (<see cref="IResolverContext.RequestServices"/>); usually the request's scope.</summary>
     public IServiceProvider? Services { get; init; }
+    /// <summary>A per-request bag for the host, e.g. the current user (<see cref="IResolverContext.ContextData"/>).</summary>
     public IDictionary<string, object?>? ContextData { get; init; }
     /// <summary>Operation types allowed (e.g. GET requests allow only queries).</summary>
     public IReadOnlySet<OperationType>? AllowedOperations { get; init; }
@@ -25,6 +31,7 @@ public sealed class ExecutionRequest
 /// <summary>Engine settings, including the protective limits.</summary>
 public sealed class ExecutionOptions
 {
+    /// <summary>Whether <c>__schema</c> and <c>__type</c> may be queried.</summary>
     public bool EnableIntrospection { get; set; } = true;
     /// <summary>Cancels execution after this time (null: no limit).</summary>
     public TimeSpan? Timeout { get; set; }
@@ -60,24 +67,41 @@ public sealed class ExecutionOptions
 /// <summary>Wraps field resolution; call <paramref name="next"/> to continue (or not, to short-circuit).</summary>
 public delegate ValueTask<object?> FieldMiddleware(IResolverContext context, Types.FieldResolver next);
 
-public enum ExecutionResultKind { Success, RequestError, ValidationError, ParseError }
+/// <summary>How far a request got; the HTTP transport maps it to a status code.</summary>
+public enum ExecutionResultKind
+{
+    /// <summary>The operation was executed (its result may still hold field errors).</summary>
+    Success,
+    /// <summary>The request was refused before parsing (e.g. no operation, a bad variable, a disallowed operation type).</summary>
+    RequestError,
+    /// <summary>The document did not pass validation.</summary>
+    ValidationError,
+    /// <summary>The document is not syntactically valid GraphQL.</summary>
+    ParseError,
+}
 
 /// <summary>The result of executing a request: data, errors and extensions, or a stream for subscriptions.</summary>
 public sealed class ExecutionResult
 {
+    /// <summary>How far the request got (executed, or refused at the request, validation or parse stage).</summary>
     public ExecutionResultKind Kind { get; init; }
     /// <summary>True if execution started (then <c>data</c> is always written, possibly null).</summary>
     public bool HasData { get; init; }
+    /// <summary>The <c>data</c> entry: the root selection's results in response-key order, or null.</summary>
     public ResultMap? Data { get; init; }
+    /// <summary>The <c>errors</c> entry, in the order they were raised.</summary>
     public IReadOnlyList<GraphQLError> Errors { get; init; } = [];
+    /// <summary>The <c>extensions</c> entry, if any.</summary>
     public IDictionary<string, object?>? Extensions { get; init; }
     /// <summary>For subscriptions: one result per source event.</summary>
     public IAsyncEnumerable<ExecutionResult>? Stream { get; init; }
     /// <summary>The operation that was executed (if it was determined).</summary>
     public OperationDefinitionNode? Operation { get; init; }
 
+    /// <summary>A result that holds only errors, for requests refused before execution.</summary>
     public static ExecutionResult FromErrors(ExecutionResultKind kind, IReadOnlyList<GraphQLError> errors) => new() { Kind = kind, Errors = errors };
 
+    /// <summary>Writes the result as a GraphQL response object; exception details only when <paramref name="includeExceptionDetails"/>.</summary>
     public void WriteTo(Utf8JsonWriter writer, bool includeExceptionDetails = false)
     {
         writer.WriteStartObject();
@@ -101,6 +125,7 @@ public sealed class ExecutionResult
         writer.WriteEndObject();
     }
 
+    /// <summary>The result as a GraphQL response JSON string.</summary>
     public string ToJson(bool indented = false, bool includeExceptionDetails = false)
     {
         using var ms = new MemoryStream();
@@ -111,6 +136,7 @@ public sealed class ExecutionResult
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
+    /// <summary>The result as a detached <see cref="JsonElement"/>.</summary>
     public JsonElement ToJsonElement() => JsonDocument.Parse(ToJson()).RootElement.Clone();
 }
 
@@ -121,6 +147,7 @@ public sealed class ResultMap(int capacity)
     private readonly object?[] _values = new object?[capacity];
     private int _count;
 
+    /// <summary>The number of response keys.</summary>
     public int Count => _count;
 
     internal int Add(string key, object? value)
@@ -132,6 +159,7 @@ public sealed class ResultMap(int capacity)
 
     internal void Set(int index, object? value) => _values[index] = value;
 
+    /// <summary>The value of a response key, or null when absent.</summary>
     public object? this[string key]
     {
         get
@@ -144,6 +172,7 @@ public sealed class ResultMap(int capacity)
         }
     }
 
+    /// <summary>The response keys and values in selection order.</summary>
     public IEnumerable<KeyValuePair<string, object?>> Entries
     {
         get
@@ -154,7 +183,7 @@ public sealed class ResultMap(int capacity)
 }
 
 /// <summary>Writes execution values (result maps, lists, primitives) as JSON.</summary>
-public static class ResultWriter
+internal static class ResultWriter
 {
     public static void WriteValue(Utf8JsonWriter writer, object? value)
     {

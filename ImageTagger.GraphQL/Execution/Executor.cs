@@ -12,9 +12,12 @@ namespace ImageTagger.GraphQL.Execution;
 /// <summary>Immutable linked response path.</summary>
 public sealed class ResponsePath(ResponsePath? previous, object key)
 {
+    /// <summary>The path of the enclosing field or list, or null at the root.</summary>
     public ResponsePath? Previous { get; } = previous;
+    /// <summary>A response key (string) or a list index (int).</summary>
     public object Key { get; } = key;
 
+    /// <summary>The path from the root as keys and indices, as written in an error's <c>path</c>.</summary>
     public IReadOnlyList<object> ToList()
     {
         var list = new List<object>();
@@ -35,6 +38,7 @@ public sealed class GraphQLExecutor
     private readonly ConcurrentDictionary<string, (DocumentNode Document, IReadOnlyList<GraphQLError> Errors)> _cache = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<IValidationRule> _rules;
 
+    /// <summary>Creates an executor for <paramref name="schema"/>; one instance serves concurrent requests.</summary>
     public GraphQLExecutor(Schema schema, ExecutionOptions? options = null)
     {
         Schema = schema;
@@ -48,7 +52,9 @@ public sealed class GraphQLExecutor
         _rules = rules;
     }
 
+    /// <summary>The schema requests run against.</summary>
     public Schema Schema { get; }
+    /// <summary>Limits, middleware and switches applied to every request.</summary>
     public ExecutionOptions Options { get; }
 
     /// <summary>Parses and validates (with caching by query text). Returns errors instead of throwing.</summary>
@@ -74,9 +80,11 @@ public sealed class GraphQLExecutor
         return (document, errors, false);
     }
 
+    /// <summary>Runs <paramref name="query"/> with <paramref name="variables"/> (no operation name, no services).</summary>
     public Task<ExecutionResult> ExecuteAsync(string query, IReadOnlyDictionary<string, object?>? variables = null, CancellationToken cancellationToken = default) =>
         ExecuteAsync(new ExecutionRequest { Query = query, Variables = variables }, cancellationToken);
 
+    /// <summary>Parses (or takes from the cache), validates and executes <paramref name="request"/>; never throws for GraphQL errors, which are in the result.</summary>
     public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, CancellationToken cancellationToken = default)
     {
         DocumentNode document;
@@ -145,7 +153,7 @@ public sealed class GraphQLExecutor
         return result;
     }
 
-    public static OperationDefinitionNode? GetOperation(DocumentNode document, string? operationName, out GraphQLError? error)
+    internal static OperationDefinitionNode? GetOperation(DocumentNode document, string? operationName, out GraphQLError? error)
     {
         error = null;
         OperationDefinitionNode? found = null;

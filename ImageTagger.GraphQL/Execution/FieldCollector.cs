@@ -4,7 +4,7 @@ using ImageTagger.GraphQL.Types;
 namespace ImageTagger.GraphQL.Execution;
 
 /// <summary>Ordered map response key → field nodes (spec CollectFields result).</summary>
-public sealed class FieldGroups
+internal sealed class FieldGroups
 {
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
@@ -24,7 +24,7 @@ public sealed class FieldGroups
 }
 
 /// <summary>Spec 6.3.2 CollectFields, with @skip/@include and fragment type conditions.</summary>
-public static class FieldCollector
+internal static class FieldCollector
 {
     public static FieldGroups CollectFields(Schema schema, ObjectType type, SelectionSetNode selectionSet,
         IReadOnlyDictionary<string, object?> variables, IReadOnlyDictionary<string, FragmentDefinitionNode> fragments)

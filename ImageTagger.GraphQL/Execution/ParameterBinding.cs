@@ -14,7 +14,7 @@ public sealed class ParentAttribute : Attribute;
 /// <see cref="CancellationToken"/>, <c>[Parent]</c> parameters, GraphQL arguments (by name, case-insensitive, converted
 /// to the parameter type) and otherwise services from the request's service provider. Compiled once.
 /// </summary>
-public static class ParameterBinding
+internal static class ParameterBinding
 {
     private static readonly MethodInfo _bindArgument = typeof(ParameterBinding).GetMethod(nameof(BindArgument), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo _bindService = typeof(ParameterBinding).GetMethod(nameof(BindService), BindingFlags.NonPublic | BindingFlags.Static)!;

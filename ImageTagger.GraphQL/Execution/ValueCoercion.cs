@@ -5,7 +5,7 @@ using ImageTagger.GraphQL.Types;
 namespace ImageTagger.GraphQL.Execution;
 
 /// <summary>Input coercion (spec 3.x "Input Coercion", 6.1.2 CoerceVariableValues, 6.4.1 CoerceArgumentValues).</summary>
-public static class ValueCoercion
+internal static class ValueCoercion
 {
     private static readonly object Undefined = ValueHelper.Undefined;
 

@@ -8,7 +8,7 @@ using ImageTagger.GraphQL.Types;
 namespace ImageTagger.GraphQL.Execution;
 
 /// <summary>Conversions between JSON, literals and CLR values, and graphql-js style <c>inspect</c>.</summary>
-public static class ValueHelper
+internal static class ValueHelper
 {
     /// <summary>Marker for "no value" (JavaScript's undefined): distinct from an explicit null.</summary>
     public static readonly object Undefined = new UndefinedValue();

@@ -7,41 +7,41 @@ namespace ImageTagger.GraphQL.Introspection;
 /// <summary>The introspection types (spec section 4) and the meta fields <c>__schema</c>, <c>__type</c>, <c>__typename</c>.</summary>
 public static class IntrospectionSchema
 {
-    public static readonly ObjectType SchemaType = new("__Schema")
+    internal static readonly ObjectType SchemaType = new("__Schema")
     {
         Description = "A GraphQL Schema defines the capabilities of a GraphQL server. It exposes all available types and directives on the server, as well as the entry points for query, mutation, and subscription operations.",
     };
-    public static readonly ObjectType TypeType = new("__Type")
+    internal static readonly ObjectType TypeType = new("__Type")
     {
         Description = "The fundamental unit of any GraphQL Schema is the type. There are many kinds of types in GraphQL as represented by the `__TypeKind` enum.\n\nDepending on the kind of a type, certain fields describe information about that type. Scalar types provide no information beyond a name, description and optional `specifiedByURL`, while Enum types provide their values. Object and Interface types provide the fields they describe. Abstract types, Union and Interface, provide the Object types possible at runtime. List and NonNull types compose other types.",
     };
-    public static readonly ObjectType FieldType = new("__Field") { Description = "Object and Interface types are described by a list of Fields, each of which has a name, potentially a list of arguments, and a return type." };
-    public static readonly ObjectType InputValueType = new("__InputValue") { Description = "Arguments provided to Fields or Directives and the input fields of an InputObject are represented as Input Values which describe their type and optionally a default value." };
-    public static readonly ObjectType EnumValueType = new("__EnumValue") { Description = "One possible value for a given Enum. Enum values are unique values, not a placeholder for a string or numeric value. However an Enum value is returned in a JSON response as a string." };
-    public static readonly ObjectType DirectiveType = new("__Directive")
+    internal static readonly ObjectType FieldType = new("__Field") { Description = "Object and Interface types are described by a list of Fields, each of which has a name, potentially a list of arguments, and a return type." };
+    internal static readonly ObjectType InputValueType = new("__InputValue") { Description = "Arguments provided to Fields or Directives and the input fields of an InputObject are represented as Input Values which describe their type and optionally a default value." };
+    internal static readonly ObjectType EnumValueType = new("__EnumValue") { Description = "One possible value for a given Enum. Enum values are unique values, not a placeholder for a string or numeric value. However an Enum value is returned in a JSON response as a string." };
+    internal static readonly ObjectType DirectiveType = new("__Directive")
     {
         Description = "A Directive provides a way to describe alternate runtime execution and type validation behavior in a GraphQL document.\n\nIn some cases, you need to provide options to alter GraphQL's execution behavior in ways field arguments will not suffice, such as conditionally including or skipping a field. Directives provide this by describing additional information to the executor.",
     };
-    public static readonly EnumType TypeKindType = new("__TypeKind") { Description = "An enum describing what kind of type a given `__Type` is." };
-    public static readonly EnumType DirectiveLocationType = new("__DirectiveLocation") { Description = "A Directive can be adjacent to many parts of the GraphQL language, a __DirectiveLocation describes one such possible adjacencies." };
+    internal static readonly EnumType TypeKindType = new("__TypeKind") { Description = "An enum describing what kind of type a given `__Type` is." };
+    internal static readonly EnumType DirectiveLocationType = new("__DirectiveLocation") { Description = "A Directive can be adjacent to many parts of the GraphQL language, a __DirectiveLocation describes one such possible adjacencies." };
 
-    public static IReadOnlyList<NamedType> Types { get; } =
+    internal static IReadOnlyList<NamedType> Types { get; } =
         [SchemaType, DirectiveType, DirectiveLocationType, TypeType, FieldType, InputValueType, EnumValueType, TypeKindType];
 
-    public static readonly FieldDefinition SchemaField = new("__schema", new NonNullType(SchemaType))
+    internal static readonly FieldDefinition SchemaField = new("__schema", new NonNullType(SchemaType))
     {
         Description = "Access the current type schema of this server.",
         Resolver = ctx => new ValueTask<object?>(ctx.Schema),
     };
 
-    public static readonly FieldDefinition TypeField = new("__type", TypeType)
+    internal static readonly FieldDefinition TypeField = new("__type", TypeType)
     {
         Description = "Request the type information of a single type.",
         Arguments = [new InputValueDefinition("name", new NonNullType(BuiltInScalars.String))],
         Resolver = ctx => new ValueTask<object?>(ctx.Schema.GetType((string)ctx.Arguments["name"]!)),
     };
 
-    public static readonly FieldDefinition TypeNameField = new("__typename", new NonNullType(BuiltInScalars.String))
+    internal static readonly FieldDefinition TypeNameField = new("__typename", new NonNullType(BuiltInScalars.String))
     {
         Description = "The name of the current Object type at runtime.",
         Resolver = ctx => new ValueTask<object?>(ctx.ParentType.Name),

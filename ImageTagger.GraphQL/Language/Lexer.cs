@@ -3,13 +3,13 @@ using System.Text;
 
 namespace ImageTagger.GraphQL.Language;
 
-public enum TokenKind
+internal enum TokenKind
 {
     StartOfFile, EndOfFile, Bang, Dollar, Amp, ParenL, ParenR, Spread, Colon, Equals, At,
     BracketL, BracketR, BraceL, Pipe, BraceR, Name, Int, Float, String, BlockString,
 }
 
-public readonly record struct Token(TokenKind Kind, int Start, int End, int Line, int Column, string? Value)
+internal readonly record struct Token(TokenKind Kind, int Start, int End, int Line, int Column, string? Value)
 {
     /// <summary>Description used in error messages, the same as graphql-js (<c>Name "foo"</c>, <c>"}"</c>, <c>&lt;EOF&gt;</c>).</summary>
     public string Describe()
@@ -20,7 +20,7 @@ public readonly record struct Token(TokenKind Kind, int Start, int End, int Line
 }
 
 /// <summary>Converts GraphQL source text into tokens (spec section 2.1). Comments and commas are skipped.</summary>
-public sealed class Lexer
+internal sealed class Lexer
 {
     private readonly string _source;
     private int _position;

@@ -1,5 +1,6 @@
 namespace ImageTagger.GraphQL.Language;
 
+/// <summary>Limits applied while parsing untrusted documents.</summary>
 public sealed class ParserOptions
 {
     /// <summary>Stops parsing (with a syntax error) after this many tokens; protects against huge documents.</summary>
@@ -23,6 +24,7 @@ public sealed class Parser
         _options = options ?? new ParserOptions();
     }
 
+    /// <summary>Parses an executable or type-system document; throws <see cref="GraphQLSyntaxException"/> on bad syntax.</summary>
     public static DocumentNode Parse(string source, ParserOptions? options = null)
     {
         var p = new Parser(source, options);
@@ -30,6 +32,7 @@ public sealed class Parser
         return p.ParseDocument();
     }
 
+    /// <summary>Parses a constant value literal (e.g. <c>{a: [1, 2]}</c>).</summary>
     public static ValueNode ParseValue(string source)
     {
         var p = new Parser(source, null);
@@ -39,6 +42,7 @@ public sealed class Parser
         return v;
     }
 
+    /// <summary>Parses a type reference (e.g. <c>[String!]!</c>).</summary>
     public static TypeNode ParseType(string source)
     {
         var p = new Parser(source, null);

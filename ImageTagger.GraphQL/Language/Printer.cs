@@ -7,6 +7,7 @@ public static class Printer
 {
     private const int MaxLineLength = 80;
 
+    /// <summary>Prints a syntax node as GraphQL in graphql-js's <c>print</c> format.</summary>
     public static string Print(SyntaxNode node) => node switch
     {
         NameNode n => n.Value,
@@ -88,7 +89,7 @@ public static class Printer
 
     private static string Indent(string s) => Wrap("  ", s.Replace("\n", "\n  ", StringComparison.Ordinal));
 
-    public static string PrintString(string value)
+    internal static string PrintString(string value)
     {
         var sb = new StringBuilder(value.Length + 2);
         sb.Append('"');

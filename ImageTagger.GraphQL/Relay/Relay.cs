@@ -8,9 +8,11 @@ namespace ImageTagger.GraphQL.Relay;
 /// <summary>Opaque global ids: base64 of <c>Type:id</c> (Relay Global Object Identification).</summary>
 public static class GlobalId
 {
+    /// <summary>Encodes a global id: base64 of <c>Type:id</c>.</summary>
     public static string Encode(string typeName, object id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{typeName}:{Convert.ToString(id, CultureInfo.InvariantCulture)}"));
 
+    /// <summary>Decodes a global id into its type name and id; false when it is not one.</summary>
     public static bool TryDecode(string? globalId, out string typeName, out string id)
     {
         typeName = id = "";
@@ -25,14 +27,29 @@ public static class GlobalId
         return true;
     }
 
+    /// <summary>Decodes a global id; throws <see cref="GraphQLException"/> when it is not one.</summary>
     public static (string TypeName, string Id) Decode(string globalId) =>
         TryDecode(globalId, out var t, out var i) ? (t, i) : throw new GraphQLException($"Invalid global id \"{globalId}\".");
 }
 
+/// <summary>Relay's <c>PageInfo</c>: whether more pages exist and the cursors of the first and last edge.</summary>
+/// <param name="HasNextPage">Whether edges exist after <paramref name="EndCursor"/>.</param>
+/// <param name="HasPreviousPage">Whether edges exist before <paramref name="StartCursor"/>.</param>
+/// <param name="StartCursor">The cursor of the first edge, or null when the page is empty.</param>
+/// <param name="EndCursor">The cursor of the last edge, or null when the page is empty.</param>
 public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
 
+/// <summary>One element of a connection with its opaque cursor.</summary>
+/// <typeparam name="T">The node type.</typeparam>
+/// <param name="Cursor">The opaque position of this edge, for <c>after</c>/<c>before</c>.</param>
+/// <param name="Node">The element.</param>
 public sealed record Edge<T>(string Cursor, T Node);
 
+/// <summary>One page of a Relay connection.</summary>
+/// <typeparam name="T">The node type.</typeparam>
+/// <param name="Edges">The edges of this page, in order.</param>
+/// <param name="PageInfo">Whether more pages exist, and the page's first and last cursor.</param>
+/// <param name="TotalCount">The number of elements in the whole list, not only this page.</param>
 public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageInfo, int TotalCount)
 {
     /// <summary>The nodes without edges (convenience for resolvers and tests).</summary>
@@ -42,6 +59,7 @@ public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageIn
 /// <summary>Pagination arguments (<c>first</c>, <c>after</c>, <c>last</c>, <c>before</c>) read from a resolver context.</summary>
 public readonly record struct ConnectionArguments(int? First, string? After, int? Last, string? Before)
 {
+    /// <summary>Reads <c>first</c>, <c>after</c>, <c>last</c> and <c>before</c> from the field's arguments.</summary>
     public static ConnectionArguments From(IResolverContext context)
     {
         var args = new ConnectionArguments(
@@ -60,8 +78,10 @@ public static class Connection
 {
     private const string Prefix = "arrayconnection:";
 
+    /// <summary>The opaque cursor of the element at <paramref name="offset"/>.</summary>
     public static string OffsetToCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + offset.ToString(CultureInfo.InvariantCulture)));
 
+    /// <summary>The offset a cursor stands for, or null when it is not one of ours.</summary>
     public static int? CursorToOffset(string? cursor)
     {
         if (cursor is null) return null;
@@ -83,6 +103,7 @@ public static class Connection
         return Build(args, items.Count, start, end, i => items[i]);
     }
 
+    /// <summary>Slices an in-memory list by the field's connection arguments.</summary>
     public static Connection<T> FromList<T>(IReadOnlyList<T> items, IResolverContext context) => FromList(items, ConnectionArguments.From(context));
 
     /// <summary>

@@ -24,6 +24,7 @@ public abstract class ScalarType(string name) : NamedType(name)
     /// <summary>Converts an internal value back to a literal, for printing default values.</summary>
     public virtual ValueNode? ToLiteral(object? value) => Execution.ValueHelper.AstFromJsonLike(Serialize(value!));
 
+    /// <summary>An error for a value this scalar cannot take, to throw from the parse and serialize methods.</summary>
     protected static GraphQLException Fail(string message) => new(message);
 }
 
@@ -31,26 +32,33 @@ public abstract class ScalarType(string name) : NamedType(name)
 public static class BuiltInScalars
 {
     // Descriptions are graphql-js's, so introspection output is identical.
+    /// <c>Int</c>: signed 32-bit integers.
     public static readonly ScalarType Int = new IntScalar
     {
         Description = "The `Int` scalar type represents non-fractional signed whole numeric values. Int can represent values between -(2^31) and 2^31 - 1.",
     };
+    /// <c>Float</c>: double-precision numbers.
     public static readonly ScalarType Float = new FloatScalar
     {
         Description = "The `Float` scalar type represents signed double-precision fractional values as specified by [IEEE 754](https://en.wikipedia.org/wiki/IEEE_floating_point).",
     };
+    /// <c>String</c>: UTF-8 text.
     public static readonly ScalarType String = new StringScalar
     {
         Description = "The `String` scalar type represents textual data, represented as UTF-8 character sequences. The String type is most often used by GraphQL to represent free-form human-readable text.",
     };
+    /// <c>Boolean</c>.
     public static readonly ScalarType Boolean = new BooleanScalar { Description = "The `Boolean` scalar type represents `true` or `false`." };
+    /// <c>ID</c>: an opaque identifier, serialized as a string.
     public static readonly ScalarType ID = new IdScalar
     {
         Description = "The `ID` scalar type represents a unique identifier, often used to refetch an object or as key for a cache. The ID type appears in a JSON response as a String; however, it is not intended to be human-readable. When expected as an input type, any string (such as `\"4\"`) or integer (such as `4`) input value will be accepted as an ID.",
     };
 
+    /// <summary>All built-in scalars.</summary>
     public static IReadOnlyList<ScalarType> All { get; } = [String, Int, Float, Boolean, ID];
 
+    /// <summary>Whether <paramref name="name"/> is a built-in scalar.</summary>
     public static bool IsBuiltIn(string name) => name is "Int" or "Float" or "String" or "Boolean" or "ID";
 
     internal static string Inspect(object? value) => Execution.ValueHelper.Inspect(value);
@@ -220,11 +228,13 @@ public static class BuiltInScalars
 /// <summary>ISO-8601 date-time scalar (RFC 3339), serialized as a string; internal value is <see cref="DateTimeOffset"/>.</summary>
 public sealed class DateTimeScalar : ScalarType
 {
+    /// <summary>Creates the scalar, named <paramref name="name"/>.</summary>
     public DateTimeScalar(string name = "DateTime") : base(name)
     {
         SpecifiedByUrl = "https://scalars.graphql.org/andimarek/date-time";
     }
 
+    /// <inheritdoc />
     public override object? Serialize(object value) => value switch
     {
         DateTimeOffset d => d.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture).Replace("+00:00", "Z", StringComparison.Ordinal),
@@ -233,9 +243,11 @@ public sealed class DateTimeScalar : ScalarType
         _ => throw Fail($"DateTime cannot represent value: {BuiltInScalars.Inspect(value)}"),
     };
 
+    /// <inheritdoc />
     public override object? ParseValue(object value) =>
         value is string s && TryParse(s, out var d) ? d : throw Fail($"DateTime cannot represent value: {BuiltInScalars.Inspect(value)}");
 
+    /// <inheritdoc />
     public override object? ParseLiteral(ValueNode literal) =>
         literal is StringValueNode s && TryParse(s.Value, out var d) ? d : throw Fail($"DateTime cannot represent value: {Printer.Print(literal)}");
 
@@ -252,10 +264,13 @@ public sealed class DelegateScalarType(
     Func<object, object?>? parseValue = null,
     Func<ValueNode, object?>? parseLiteral = null) : ScalarType(name)
 {
+    /// <inheritdoc />
     public override object? Serialize(object value) => serialize(value);
 
+    /// <inheritdoc />
     public override object? ParseValue(object value) => parseValue is null ? value : parseValue(value);
 
+    /// <inheritdoc />
     public override object? ParseLiteral(ValueNode literal) => parseLiteral is not null
         ? parseLiteral(literal)
         : ParseValue(Execution.ValueHelper.LiteralToJsonLike(literal)!);

@@ -55,18 +55,27 @@ public sealed class Schema
         return set;
     }
 
+    /// <summary>The schema's description.</summary>
     public string? Description { get; }
+    /// <summary>The query root type.</summary>
     public ObjectType Query { get; }
+    /// <summary>The mutation root type, if any.</summary>
     public ObjectType? Mutation { get; }
+    /// <summary>The subscription root type, if any.</summary>
     public ObjectType? Subscription { get; }
+    /// <summary>Every named type by name, built-in and introspection types included.</summary>
     public IReadOnlyDictionary<string, NamedType> Types => _types;
+    /// <summary>Every directive, built-in ones included.</summary>
     public IReadOnlyCollection<DirectiveDefinition> Directives => _directives.Values;
     /// <summary>Services/options attached at build time (e.g. for introspection toggles).</summary>
     public IDictionary<string, object?> Metadata { get; } = new Dictionary<string, object?>();
 
+    /// <summary>The type called <paramref name="name"/>, or null.</summary>
     public NamedType? GetType(string name) => _types.GetValueOrDefault(name);
+    /// <summary>The directive called <paramref name="name"/>, or null.</summary>
     public DirectiveDefinition? GetDirective(string name) => _directives.GetValueOrDefault(name);
 
+    /// <summary>The root type for <paramref name="operation"/>, or null when the schema has none.</summary>
     public ObjectType? GetRootType(OperationType operation) => operation switch
     {
         OperationType.Query => Query,
@@ -74,12 +83,14 @@ public sealed class Schema
         _ => Subscription,
     };
 
+    /// <summary>The object types an interface or union can be.</summary>
     public IReadOnlyList<ObjectType> GetPossibleTypes(NamedType abstractType) => abstractType switch
     {
         ObjectType o => [o],
         _ => _possibleTypes.TryGetValue(abstractType, out var l) ? l : [],
     };
 
+    /// <summary>Whether <paramref name="maybeSubType"/> is one of the possible types of <paramref name="abstractType"/>.</summary>
     public bool IsSubType(NamedType abstractType, NamedType maybeSubType) => abstractType switch
     {
         UnionType u => maybeSubType is ObjectType o && u.Types.Contains(o),
@@ -111,7 +122,7 @@ public sealed class Schema
 }
 
 /// <summary>Type relations used by validation (spec "IsSubType", "DoTypesOverlap").</summary>
-public static class TypeComparators
+internal static class TypeComparators
 {
     public static bool IsEqualType(GraphQLType a, GraphQLType b) => a switch
     {

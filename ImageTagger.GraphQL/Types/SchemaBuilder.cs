@@ -17,19 +17,23 @@ public sealed class SchemaBuilder
     private string? _subscriptionName;
     private string? _description;
 
+    /// <summary>Sets the schema's description.</summary>
     public SchemaBuilder Description(string description)
     {
         _description = description;
         return this;
     }
 
+    /// <summary>Configures the <c>Query</c> root type.</summary>
     public SchemaBuilder Query(Action<ObjectTypeBuilder> configure) => Object("Query", configure);
+    /// <summary>Configures the <c>Mutation</c> root type.</summary>
     public SchemaBuilder Mutation(Action<ObjectTypeBuilder> configure)
     {
         _mutationName ??= "Mutation";
         return Object(_mutationName, configure);
     }
 
+    /// <summary>Configures the <c>Subscription</c> root type.</summary>
     public SchemaBuilder Subscription(Action<ObjectTypeBuilder> configure)
     {
         _subscriptionName ??= "Subscription";
@@ -45,6 +49,7 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Adds or extends an object type.</summary>
     public SchemaBuilder Object(string name, Action<ObjectTypeBuilder> configure)
     {
         configure(GetOrAdd(name, () => new ObjectTypeBuilder(name)));
@@ -60,20 +65,24 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Adds or extends an interface type.</summary>
     public SchemaBuilder Interface(string name, Action<InterfaceTypeBuilder> configure)
     {
         configure(GetOrAdd(name, () => new InterfaceTypeBuilder(name)));
         return this;
     }
 
+    /// <summary>Adds or extends a union type.</summary>
     public SchemaBuilder Union(string name, Action<UnionTypeBuilder> configure)
     {
         configure(GetOrAdd(name, () => new UnionTypeBuilder(name)));
         return this;
     }
 
+    /// <summary>Adds a union of <paramref name="members"/>.</summary>
     public SchemaBuilder Union(string name, params string[] members) => Union(name, u => u.Types(members));
 
+    /// <summary>Adds or extends an enum type.</summary>
     public SchemaBuilder Enum(string name, Action<EnumTypeBuilder> configure)
     {
         configure(GetOrAdd(name, () => new EnumTypeBuilder(name)));
@@ -96,12 +105,14 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Adds or extends an input object type; resolvers receive it as a dictionary.</summary>
     public SchemaBuilder InputObject(string name, Action<InputObjectTypeBuilder> configure)
     {
         configure(GetOrAdd(name, () => new InputObjectTypeBuilder(name)));
         return this;
     }
 
+    /// <summary>Adds an input object type that resolvers receive as <typeparamref name="T"/>.</summary>
     public SchemaBuilder InputObject<T>(string name, Action<InputObjectTypeBuilder> configure)
     {
         var b = GetOrAdd(name, () => new InputObjectTypeBuilder(name));
@@ -110,6 +121,7 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Adds a custom scalar.</summary>
     public SchemaBuilder Scalar(ScalarType scalar, string? description = null)
     {
         if (description is not null) scalar.Description = description;
@@ -117,6 +129,7 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Declares a directive.</summary>
     public SchemaBuilder Directive(string name, IEnumerable<DirectiveLocation> locations, Action<DirectiveBuilder>? configure = null)
     {
         var d = new DirectiveBuilder(name, [.. locations]);
@@ -221,8 +234,10 @@ public sealed class SchemaBuilder
         List<string> Errors);
 }
 
+/// <summary>Common part of the type builders.</summary>
 public abstract class TypeBuilderBase(string name)
 {
+    /// <summary>The name of the type being built.</summary>
     public string Name { get; } = name;
     internal string? DescriptionText { get; set; }
     internal abstract NamedType CreateType();
@@ -251,16 +266,25 @@ public abstract class TypeBuilderBase(string name)
     }
 }
 
+/// <summary>Builds an argument or input field.</summary>
 public sealed class ArgumentBuilder(string name, TypeNode type)
 {
+    /// <summary>The name.</summary>
     public string Name { get; } = name;
+    /// <summary>The type reference, resolved when the schema is built.</summary>
     public TypeNode Type { get; } = type;
+    /// <summary>The description.</summary>
     public string? Description { get; set; }
+    /// <summary>The deprecation reason, or null.</summary>
     public string? DeprecationReason { get; set; }
+    /// <summary>Whether a default is set.</summary>
     public bool HasDefault { get; set; }
+    /// <summary>The default as a CLR value.</summary>
     public object? DefaultValue { get; set; }
+    /// <summary>The default as a literal (from SDL).</summary>
     public ValueNode? DefaultLiteral { get; set; }
 
+    /// <summary>Sets the default value.</summary>
     public ArgumentBuilder Default(object? value)
     {
         HasDefault = true;
@@ -268,12 +292,14 @@ public sealed class ArgumentBuilder(string name, TypeNode type)
         return this;
     }
 
+    /// <summary>Sets the description.</summary>
     public ArgumentBuilder Describe(string description)
     {
         Description = description;
         return this;
     }
 
+    /// <summary>Marks it deprecated.</summary>
     public ArgumentBuilder Deprecated(string reason = BuiltInDirectives.DefaultDeprecationReason)
     {
         DeprecationReason = reason;
@@ -281,6 +307,7 @@ public sealed class ArgumentBuilder(string name, TypeNode type)
     }
 }
 
+/// <summary>Builds a field of an object or interface type.</summary>
 public sealed class FieldBuilder(string name, TypeNode type)
 {
     internal string Name { get; } = name;
@@ -293,12 +320,14 @@ public sealed class FieldBuilder(string name, TypeNode type)
     internal int CostValue { get; private set; } = 1;
     internal Dictionary<string, object?> MetadataValues { get; } = [];
 
+    /// <summary>Sets the description.</summary>
     public FieldBuilder Description(string description)
     {
         DescriptionText = description;
         return this;
     }
 
+    /// <summary>Marks the field deprecated.</summary>
     public FieldBuilder Deprecated(string reason = BuiltInDirectives.DefaultDeprecationReason)
     {
         DeprecationReasonText = reason;
@@ -333,6 +362,7 @@ public sealed class FieldBuilder(string name, TypeNode type)
         return this;
     }
 
+    /// <summary>Attaches a value for middleware to read (e.g. an authorization policy).</summary>
     public FieldBuilder Metadata(string key, object? value)
     {
         MetadataValues[key] = value;
@@ -346,12 +376,14 @@ public sealed class FieldBuilder(string name, TypeNode type)
         return this;
     }
 
+    /// <summary>Sets a synchronous resolver.</summary>
     public FieldBuilder Resolve(Func<IResolverContext, object?> resolver)
     {
         ResolverDelegate = ctx => new ValueTask<object?>(resolver(ctx));
         return this;
     }
 
+    /// <summary>Sets an asynchronous resolver.</summary>
     public FieldBuilder Resolve<T>(Func<IResolverContext, Task<T>> resolver)
     {
         ResolverDelegate = async ctx => await resolver(ctx).ConfigureAwait(false);
@@ -377,6 +409,7 @@ public sealed class FieldBuilder(string name, TypeNode type)
         return this;
     }
 
+    /// <summary>Sets the event source of a subscription field; each event becomes the parent of the field's resolver.</summary>
     public FieldBuilder Subscribe<T>(Func<IResolverContext, Task<IAsyncEnumerable<T>>> subscribe)
     {
         Subscriber = async ctx => Box(await subscribe(ctx).ConfigureAwait(false));
@@ -413,12 +446,14 @@ public abstract class ComplexTypeBuilder<TSelf>(string name) : TypeBuilderBase(n
 
     private TSelf Self => (TSelf)this;
 
+    /// <summary>Sets the type's description.</summary>
     public TSelf Description(string description)
     {
         DescriptionText = description;
         return Self;
     }
 
+    /// <summary>Declares the interfaces the type implements.</summary>
     public TSelf Implements(params string[] interfaces)
     {
         foreach (var i in interfaces)
@@ -436,12 +471,14 @@ public abstract class ComplexTypeBuilder<TSelf>(string name) : TypeBuilderBase(n
         return Self;
     }
 
+    /// <summary>Adds a field with a synchronous resolver.</summary>
     public TSelf Field(string name, string type, Func<IResolverContext, object?> resolve)
     {
         GetOrAddField(name, type).Resolve(resolve);
         return Self;
     }
 
+    /// <summary>Adds a field with an asynchronous resolver.</summary>
     public TSelf Field<T>(string name, string type, Func<IResolverContext, Task<T>> resolve)
     {
         GetOrAddField(name, type).Resolve(resolve);
@@ -455,12 +492,14 @@ public abstract class ComplexTypeBuilder<TSelf>(string name) : TypeBuilderBase(n
         return Self;
     }
 
+    /// <summary>Sets the asynchronous resolver of a field declared elsewhere (e.g. in SDL).</summary>
     public TSelf Resolve<T>(string field, Func<IResolverContext, Task<T>> resolve)
     {
         GetExisting(field).Resolve(resolve);
         return Self;
     }
 
+    /// <summary>Configures a field declared elsewhere (e.g. in SDL).</summary>
     public TSelf Configure(string field, Action<FieldBuilder> configure)
     {
         configure(GetExisting(field));
@@ -496,12 +535,14 @@ public abstract class ComplexTypeBuilder<TSelf>(string name) : TypeBuilderBase(n
     }
 }
 
+/// <summary>Builds an object type.</summary>
 public sealed class ObjectTypeBuilder(string name) : ComplexTypeBuilder<ObjectTypeBuilder>(name)
 {
     private ObjectType? _type;
     internal Type? ClrType { get; set; }
     private Func<object, bool>? _isTypeOf;
 
+    /// <summary>Decides whether a value belongs to this type (for interfaces and unions).</summary>
     public ObjectTypeBuilder IsTypeOf(Func<object, bool> predicate)
     {
         _isTypeOf = predicate;
@@ -512,6 +553,7 @@ public sealed class ObjectTypeBuilder(string name) : ComplexTypeBuilder<ObjectTy
     internal override void Complete(SchemaBuilder.BuildContext ctx) => CompleteFields(ctx, _type!);
 }
 
+/// <summary>Builds an interface type.</summary>
 public sealed class InterfaceTypeBuilder(string name) : ComplexTypeBuilder<InterfaceTypeBuilder>(name)
 {
     private InterfaceType? _type;
@@ -528,24 +570,28 @@ public sealed class InterfaceTypeBuilder(string name) : ComplexTypeBuilder<Inter
     internal override void Complete(SchemaBuilder.BuildContext ctx) => CompleteFields(ctx, _type!);
 }
 
+/// <summary>Builds a union type.</summary>
 public sealed class UnionTypeBuilder(string name) : TypeBuilderBase(name)
 {
     private readonly List<string> _members = [];
     private UnionType? _type;
     private TypeResolver? _resolveType;
 
+    /// <summary>Sets the description.</summary>
     public UnionTypeBuilder Description(string description)
     {
         DescriptionText = description;
         return this;
     }
 
+    /// <summary>Adds member types.</summary>
     public UnionTypeBuilder Types(params string[] members)
     {
         _members.AddRange(members.Where(m => !_members.Contains(m)));
         return this;
     }
 
+    /// <summary>Picks the member type name of a value.</summary>
     public UnionTypeBuilder ResolveType(Func<object, string?> resolver)
     {
         _resolveType = (v, _) => resolver(v);
@@ -564,10 +610,12 @@ public sealed class UnionTypeBuilder(string name) : TypeBuilderBase(name)
     }
 }
 
+/// <summary>Builds an enum type.</summary>
 public sealed class EnumTypeBuilder(string name) : TypeBuilderBase(name)
 {
     private readonly List<EnumValueDefinition> _values = [];
 
+    /// <summary>Sets the description.</summary>
     public EnumTypeBuilder Description(string description)
     {
         DescriptionText = description;
@@ -594,6 +642,7 @@ public sealed class EnumTypeBuilder(string name) : TypeBuilderBase(name)
     }
 }
 
+/// <summary>Builds an input object type.</summary>
 public sealed class InputObjectTypeBuilder(string name) : TypeBuilderBase(name)
 {
     private readonly List<ArgumentBuilder> _fields = [];
@@ -601,6 +650,7 @@ public sealed class InputObjectTypeBuilder(string name) : TypeBuilderBase(name)
     private bool _oneOf;
     internal Type? ClrType { get; set; }
 
+    /// <summary>Sets the description.</summary>
     public InputObjectTypeBuilder Description(string description)
     {
         DescriptionText = description;
@@ -614,6 +664,7 @@ public sealed class InputObjectTypeBuilder(string name) : TypeBuilderBase(name)
         return this;
     }
 
+    /// <summary>Adds an input field of type <paramref name="type"/> (SDL, e.g. <c>String!</c>).</summary>
     public InputObjectTypeBuilder Field(string name, string type)
     {
         _fields.Add(new ArgumentBuilder(name, Parser.ParseType(type)));
@@ -627,6 +678,7 @@ public sealed class InputObjectTypeBuilder(string name) : TypeBuilderBase(name)
         return this;
     }
 
+    /// <summary>Adds and configures an input field.</summary>
     public InputObjectTypeBuilder Field(string name, string type, Action<ArgumentBuilder> configure)
     {
         var a = new ArgumentBuilder(name, Parser.ParseType(type));
@@ -645,6 +697,7 @@ public sealed class InputObjectTypeBuilder(string name) : TypeBuilderBase(name)
     }
 }
 
+/// <summary>Builds a custom scalar type.</summary>
 public sealed class ScalarTypeBuilder(ScalarType scalar) : TypeBuilderBase(scalar.Name)
 {
     internal ScalarType Scalar { get; set; } = scalar;
@@ -659,6 +712,7 @@ public sealed class ScalarTypeBuilder(ScalarType scalar) : TypeBuilderBase(scala
     }
 }
 
+/// <summary>Builds a directive definition.</summary>
 public sealed class DirectiveBuilder(string name, IReadOnlyList<DirectiveLocation> locations)
 {
     internal string Name { get; } = name;
@@ -666,18 +720,21 @@ public sealed class DirectiveBuilder(string name, IReadOnlyList<DirectiveLocatio
     private string? _description;
     private bool _repeatable;
 
+    /// <summary>Sets the description.</summary>
     public DirectiveBuilder Description(string description)
     {
         _description = description;
         return this;
     }
 
+    /// <summary>Makes the directive repeatable.</summary>
     public DirectiveBuilder Repeatable(bool repeatable = true)
     {
         _repeatable = repeatable;
         return this;
     }
 
+    /// <summary>Adds an argument of type <paramref name="type"/> (SDL).</summary>
     public DirectiveBuilder Argument(string name, string type, Action<ArgumentBuilder>? configure = null)
     {
         var a = new ArgumentBuilder(name, Parser.ParseType(type));
@@ -686,6 +743,7 @@ public sealed class DirectiveBuilder(string name, IReadOnlyList<DirectiveLocatio
         return this;
     }
 
+    /// <summary>Adds an argument with a default value.</summary>
     public DirectiveBuilder Argument<T>(string name, string type, T defaultValue, string? description = null)
     {
         _arguments.Add(new ArgumentBuilder(name, Parser.ParseType(type)) { Description = description, HasDefault = true, DefaultValue = defaultValue });

@@ -7,6 +7,7 @@ namespace ImageTagger.GraphQL.Types;
 /// <summary>Prints a schema as SDL, in the exact format of graphql-js <c>printSchema</c>.</summary>
 public static class SchemaPrinter
 {
+    /// <summary>Prints the schema as SDL in graphql-js's <c>printSchema</c> format (built-in types left out).</summary>
     public static string Print(Schema schema)
     {
         var parts = new List<string>();
@@ -29,6 +30,7 @@ public static class SchemaPrinter
         return PrintDescription(schema.Description) + "schema {\n" + string.Join("\n", ops) + "\n}";
     }
 
+    /// <summary>Prints one type definition as SDL.</summary>
     public static string PrintType(NamedType type) => type switch
     {
         ScalarType s => PrintDescription(s.Description) + "scalar " + s.Name +
@@ -84,7 +86,7 @@ public static class SchemaPrinter
         : reason == BuiltInDirectives.DefaultDeprecationReason ? " @deprecated"
         : $" @deprecated(reason: {Printer.PrintString(reason)})";
 
-    public static string PrintDescription(string? description, string indentation = "", bool firstInBlock = true)
+    internal static string PrintDescription(string? description, string indentation = "", bool firstInBlock = true)
     {
         if (description is null) return "";
         var printed = IsPrintableAsBlockString(description) ? Printer.PrintBlockString(description) : Printer.PrintString(description);
@@ -92,7 +94,7 @@ public static class SchemaPrinter
         return prefix + printed.Replace("\n", "\n" + indentation, StringComparison.Ordinal) + "\n";
     }
 
-    public static bool IsPrintableAsBlockString(string value)
+    internal static bool IsPrintableAsBlockString(string value)
     {
         if (value.Length == 0) return true;
         bool isEmptyLine = true, hasIndent = false, hasCommonIndent = true, seenNonEmptyLine = false;

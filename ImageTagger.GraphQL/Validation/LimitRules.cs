@@ -44,8 +44,10 @@ internal static class OperationWalker
 /// <summary>Rejects operations nested deeper than the limit (introspection fields are not counted).</summary>
 public sealed class MaxDepthRule(int maxDepth) : IValidationRule
 {
+    /// <inheritdoc />
     public string Name => "MaxDepth";
 
+    /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => new()
     {
         Leave = node =>
@@ -67,8 +69,10 @@ public sealed class MaxDepthRule(int maxDepth) : IValidationRule
 /// <summary>Limits the number of aliases and of field selections (after fragment expansion) per operation.</summary>
 public sealed class MaxFieldsRule(int? maxAliases, int? maxFields) : IValidationRule
 {
+    /// <inheritdoc />
     public string Name => "MaxFields";
 
+    /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => new()
     {
         Leave = node =>
@@ -96,8 +100,10 @@ public sealed class MaxFieldsRule(int? maxAliases, int? maxFields) : IValidation
 /// </summary>
 public sealed class ComplexityRule(int maxComplexity, int defaultListSize = 10) : IValidationRule
 {
+    /// <inheritdoc />
     public string Name => "Complexity";
 
+    /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => new()
     {
         Leave = node =>
@@ -167,8 +173,10 @@ public sealed class ComplexityRule(int maxComplexity, int defaultListSize = 10) 
 /// <summary>Forbids <c>__schema</c> and <c>__type</c> (used when introspection is disabled).</summary>
 public sealed class NoSchemaIntrospectionRule : IValidationRule
 {
+    /// <inheritdoc />
     public string Name => "NoSchemaIntrospection";
 
+    /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => new()
     {
         Enter = node =>

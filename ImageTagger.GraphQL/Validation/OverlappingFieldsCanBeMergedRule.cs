@@ -7,7 +7,7 @@ namespace ImageTagger.GraphQL.Validation;
 /// Spec 5.3.2 "Field Selection Merging": a port of graphql-js's algorithm, including its memoisation of
 /// compared fragment pairs so that large documents stay polynomial.
 /// </summary>
-public sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
+internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
 {
     public static readonly OverlappingFieldsCanBeMergedRule Instance = new();
 

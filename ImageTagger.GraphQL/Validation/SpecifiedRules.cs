@@ -7,6 +7,7 @@ namespace ImageTagger.GraphQL.Validation;
 /// <summary>All validation rules of spec section 5, in graphql-js order, with graphql-js 16 messages.</summary>
 public static class SpecifiedRules
 {
+    /// <summary>5.1.1: a document to execute holds only operations and fragments.</summary>
     public static readonly IValidationRule ExecutableDefinitions = new ValidationRule(nameof(ExecutableDefinitions), ctx => new()
     {
         Enter = node =>
@@ -27,6 +28,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.2.1.1: operation names are unique.</summary>
     public static readonly IValidationRule UniqueOperationNames = new ValidationRule(nameof(UniqueOperationNames), ctx =>
     {
         var known = new Dictionary<string, NameNode>(StringComparer.Ordinal);
@@ -44,6 +46,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.2.2.1: an anonymous operation is the only operation.</summary>
     public static readonly IValidationRule LoneAnonymousOperation = new ValidationRule(nameof(LoneAnonymousOperation), ctx =>
     {
         var count = ctx.Document.Operations.Count();
@@ -57,6 +60,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.2.3.1: a subscription has a single root field.</summary>
     public static readonly IValidationRule SingleFieldSubscriptions = new ValidationRule(nameof(SingleFieldSubscriptions), ctx => new()
     {
         Enter = node =>
@@ -87,6 +91,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>Every named type exists in the schema.</summary>
     public static readonly IValidationRule KnownTypeNames = new ValidationRule(nameof(KnownTypeNames), ctx => new()
     {
         Enter = node =>
@@ -99,6 +104,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.5.1.3: fragments apply to composite types.</summary>
     public static readonly IValidationRule FragmentsOnCompositeTypes = new ValidationRule(nameof(FragmentsOnCompositeTypes), ctx => new()
     {
         Enter = node =>
@@ -117,6 +123,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.8.2: variables have input types.</summary>
     public static readonly IValidationRule VariablesAreInputTypes = new ValidationRule(nameof(VariablesAreInputTypes), ctx => new()
     {
         Enter = node =>
@@ -126,6 +133,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.3.3: leaf fields have no selections; composite fields have some.</summary>
     public static readonly IValidationRule ScalarLeafs = new ValidationRule(nameof(ScalarLeafs), ctx => new()
     {
         Enter = node =>
@@ -144,6 +152,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.3.1: selected fields exist on their type.</summary>
     public static readonly IValidationRule FieldsOnCorrectType = new ValidationRule(nameof(FieldsOnCorrectType), ctx => new()
     {
         Enter = node =>
@@ -198,6 +207,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.5.1.1: fragment names are unique.</summary>
     public static readonly IValidationRule UniqueFragmentNames = new ValidationRule(nameof(UniqueFragmentNames), ctx =>
     {
         var known = new Dictionary<string, NameNode>(StringComparer.Ordinal);
@@ -215,6 +225,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.5.2.1: spread fragments are defined.</summary>
     public static readonly IValidationRule KnownFragmentNames = new ValidationRule(nameof(KnownFragmentNames), ctx => new()
     {
         Enter = node =>
@@ -224,6 +235,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.5.1.4: every fragment is used.</summary>
     public static readonly IValidationRule NoUnusedFragments = new ValidationRule(nameof(NoUnusedFragments), ctx => new()
     {
         Leave = node =>
@@ -241,6 +253,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.5.2.3: a spread can apply to its parent type.</summary>
     public static readonly IValidationRule PossibleFragmentSpreads = new ValidationRule(nameof(PossibleFragmentSpreads), ctx => new()
     {
         Enter = node =>
@@ -268,6 +281,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.5.2.2: fragments do not spread themselves.</summary>
     public static readonly IValidationRule NoFragmentCycles = new ValidationRule(nameof(NoFragmentCycles), ctx =>
     {
         var visited = new HashSet<string>();
@@ -309,6 +323,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.8.1: variable names are unique.</summary>
     public static readonly IValidationRule UniqueVariableNames = new ValidationRule(nameof(UniqueVariableNames), ctx => new()
     {
         Enter = node =>
@@ -319,6 +334,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.8.3: every variable used is defined.</summary>
     public static readonly IValidationRule NoUndefinedVariables = new ValidationRule(nameof(NoUndefinedVariables), ctx => new()
     {
         Leave = node =>
@@ -338,6 +354,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.8.4: every variable defined is used.</summary>
     public static readonly IValidationRule NoUnusedVariables = new ValidationRule(nameof(NoUnusedVariables), ctx => new()
     {
         Leave = node =>
@@ -357,6 +374,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.7.1: directives exist and are at an allowed location.</summary>
     public static readonly IValidationRule KnownDirectives = new ValidationRule(nameof(KnownDirectives), ctx =>
     {
         var ancestors = new List<SyntaxNode>();
@@ -398,6 +416,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.7.3: non-repeatable directives appear once per location.</summary>
     public static readonly IValidationRule UniqueDirectivesPerLocation = new ValidationRule(nameof(UniqueDirectivesPerLocation), ctx => new()
     {
         Enter = node =>
@@ -423,6 +442,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.4.1: arguments exist on their field or directive.</summary>
     public static readonly IValidationRule KnownArgumentNames = new ValidationRule(nameof(KnownArgumentNames), ctx =>
     {
         SyntaxNode? parent = null;
@@ -450,6 +470,7 @@ public static class SpecifiedRules
         };
     });
 
+    /// <summary>5.4.2: argument names are unique.</summary>
     public static readonly IValidationRule UniqueArgumentNames = new ValidationRule(nameof(UniqueArgumentNames), ctx => new()
     {
         Enter = node =>
@@ -466,6 +487,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.6.1: literal values fit their input types.</summary>
     public static readonly IValidationRule ValuesOfCorrectType = new ValidationRule(nameof(ValuesOfCorrectType), ctx =>
     {
         var variableDefinitions = new Dictionary<string, VariableDefinitionNode>(StringComparer.Ordinal);
@@ -585,6 +607,7 @@ public static class SpecifiedRules
             ctx.ReportError($"Variable \"{v.Name.Value}\" must be non-nullable to be used for OneOf Input Object \"{type.Name}\".", node);
     }
 
+    /// <summary>5.4.2.1: required arguments are given.</summary>
     public static readonly IValidationRule ProvidedRequiredArguments = new ValidationRule(nameof(ProvidedRequiredArguments), ctx => new()
     {
         Leave = node =>
@@ -609,6 +632,7 @@ public static class SpecifiedRules
         },
     });
 
+    /// <summary>5.8.5: variables are used where their type is allowed.</summary>
     public static readonly IValidationRule VariablesInAllowedPosition = new ValidationRule(nameof(VariablesInAllowedPosition), ctx => new()
     {
         Leave = node =>
@@ -641,6 +665,7 @@ public static class SpecifiedRules
         return TypeComparators.IsTypeSubTypeOf(schema, varType, locationType);
     }
 
+    /// <summary>5.6.3: input object field names are unique.</summary>
     public static readonly IValidationRule UniqueInputFieldNames = new ValidationRule(nameof(UniqueInputFieldNames), ctx => new()
     {
         Enter = node =>

@@ -1,7 +1,7 @@
 namespace ImageTagger.GraphQL.Validation;
 
 /// <summary>"Did you mean" helpers with the same ranking as graphql-js (Damerau-Levenshtein, 40% threshold).</summary>
-public static class Suggestions
+internal static class Suggestions
 {
     public static IReadOnlyList<string> SuggestionList(string input, IEnumerable<string> options)
     {

@@ -7,30 +7,39 @@ namespace ImageTagger.GraphQL.Validation;
 /// <summary>Callbacks of one rule for one document; Enter/Leave see every node with type information available on the context.</summary>
 public sealed class ValidationVisitor
 {
+    /// <summary>Called when the walk enters a node.</summary>
     public Action<SyntaxNode>? Enter { get; init; }
+    /// <summary>Called when the walk leaves a node.</summary>
     public Action<SyntaxNode>? Leave { get; init; }
 }
 
+/// <summary>A validation rule: creates fresh visitor state for each document.</summary>
 public interface IValidationRule
 {
+    /// <summary>The rule's name.</summary>
     string Name { get; }
+    /// <summary>Creates the callbacks for one document.</summary>
     ValidationVisitor CreateVisitor(ValidationContext context);
 }
 
 /// <summary>A rule defined by a factory delegate that creates fresh per-document state.</summary>
 public sealed class ValidationRule(string name, Func<ValidationContext, ValidationVisitor> factory) : IValidationRule
 {
+    /// <inheritdoc />
     public string Name { get; } = name;
+    /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => factory(context);
+    /// <inheritdoc />
     public override string ToString() => Name;
 }
 
 /// <summary>A variable reference found in a value, with the input type expected at that position.</summary>
-public readonly record struct VariableUsage(VariableNode Node, GraphQLType? Type, bool HasLocationDefault, GraphQLType? ParentType);
+internal readonly record struct VariableUsage(VariableNode Node, GraphQLType? Type, bool HasLocationDefault, GraphQLType? ParentType);
 
 /// <summary>Runs validation rules over a document (spec section 5).</summary>
 public static class DocumentValidator
 {
+    /// <summary>Validates <paramref name="document"/> against <paramref name="schema"/> with <paramref name="rules"/> (default: all specified rules); stops after <paramref name="maxErrors"/>.</summary>
     public static IReadOnlyList<GraphQLError> Validate(Schema schema, DocumentNode document, IReadOnlyList<IValidationRule>? rules = null, int maxErrors = 100)
     {
         var context = new ValidationContext(schema, document, maxErrors);
@@ -49,6 +58,7 @@ public static class DocumentValidator
 
 internal sealed class TooManyValidationErrorsException : Exception;
 
+/// <summary>What a rule sees while the document is walked: the schema, the type information at the current node, and the errors.</summary>
 public sealed class ValidationContext
 {
     private readonly List<GraphQLError> _errors = [];
@@ -78,21 +88,33 @@ public sealed class ValidationContext
         _collectUsages = false;
     }
 
+    /// <summary>The schema.</summary>
     public Schema Schema { get; }
+    /// <summary>The document being validated.</summary>
     public DocumentNode Document { get; }
+    /// <summary>The errors reported so far.</summary>
     public IReadOnlyList<GraphQLError> Errors => _errors;
 
+    /// <summary>The output type at the current node, if known.</summary>
     public GraphQLType? Type => Top(_typeStack);
+    /// <summary>The composite type whose selection set holds the current node.</summary>
     public NamedType? ParentType => Top(_parentTypeStack);
+    /// <summary>The input type expected at the current value.</summary>
     public GraphQLType? InputType => Top(_inputTypeStack);
+    /// <summary>The input type that contains the current value.</summary>
     public GraphQLType? ParentInputType => _inputTypeStack.Count >= 2 ? _inputTypeStack[^2] : null;
+    /// <summary>The definition of the current field.</summary>
     public FieldDefinition? FieldDef => Top(_fieldDefStack);
+    /// <summary>The definition of the current directive.</summary>
     public DirectiveDefinition? Directive { get; private set; }
+    /// <summary>The definition of the current argument.</summary>
     public InputValueDefinition? Argument { get; private set; }
+    /// <summary>The definition of the current enum value.</summary>
     public EnumValueDefinition? EnumValue { get; private set; }
 
     private static T? Top<T>(List<T?> stack) => stack.Count > 0 ? stack[^1] : default;
 
+    /// <summary>Reports an error at <paramref name="nodes"/>.</summary>
     public void ReportError(string message, params SyntaxNode?[] nodes)
     {
         _errors.Add(new GraphQLError(message, nodes));
@@ -102,8 +124,10 @@ public sealed class ValidationContext
     internal void AddAbortError() =>
         _errors.Add(new GraphQLError("Too many validation errors, error limit reached. Validation aborted."));
 
+    /// <summary>The fragment called <paramref name="name"/>, or null.</summary>
     public FragmentDefinitionNode? GetFragment(string name) => _fragments.GetValueOrDefault(name);
 
+    /// <summary>The fragment spreads directly in <paramref name="selectionSet"/> and its nested inline fragments.</summary>
     public IReadOnlyList<FragmentSpreadNode> GetFragmentSpreads(SelectionSetNode selectionSet)
     {
         if (_spreads.TryGetValue(selectionSet, out var cached)) return cached;
@@ -126,6 +150,7 @@ public sealed class ValidationContext
         return spreads;
     }
 
+    /// <summary>Every fragment an operation uses, directly or through other fragments.</summary>
     public IReadOnlyList<FragmentDefinitionNode> GetRecursivelyReferencedFragments(OperationDefinitionNode operation)
     {
         if (_recursiveFragments.TryGetValue(operation, out var cached)) return cached;
@@ -149,10 +174,10 @@ public sealed class ValidationContext
         return fragments;
     }
 
-    public IReadOnlyList<VariableUsage> GetVariableUsages(ExecutableDefinitionNode definition) =>
+    internal IReadOnlyList<VariableUsage> GetVariableUsages(ExecutableDefinitionNode definition) =>
         _variableUsages.TryGetValue(definition, out var list) ? list : [];
 
-    public IReadOnlyList<VariableUsage> GetRecursiveVariableUsages(OperationDefinitionNode operation)
+    internal IReadOnlyList<VariableUsage> GetRecursiveVariableUsages(OperationDefinitionNode operation)
     {
         var usages = new List<VariableUsage>(GetVariableUsages(operation));
         foreach (var f in GetRecursivelyReferencedFragments(operation)) usages.AddRange(GetVariableUsages(f));
