@@ -77,47 +77,14 @@ internal sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServer
             body = parsed;
         }
 
-        // Persisted documents: extensions.persistedQuery.sha256Hash (Apollo APQ shape) or documentId.
-        var query = body.Query;
-        var hash = GetPersistedHash(body.Extensions);
-        if (hash is not null)
+        // Persisted documents (extensions.persistedQuery.sha256Hash, Apollo APQ shape), trusted documents, size limit.
+        var resolved = await PersistedDocumentResolver.ResolveAsync(options, body.Query, body.Extensions, context.RequestAborted);
+        if (resolved.Error is not null)
         {
-            var stored = options.PersistedDocuments is null ? null : await options.PersistedDocuments.GetAsync(hash, context.RequestAborted);
-            if (stored is null && query is null)
-            {
-                await WriteResult(context, mediaType, ExecutionResult.FromErrors(ExecutionResultKind.RequestError,
-                    [new GraphQLError("PersistedQueryNotFound", (IReadOnlyList<SourceLocation>)[], null, new Dictionary<string, object?> { ["code"] = "PERSISTED_QUERY_NOT_FOUND" })]));
-                return;
-            }
-            if (stored is null && !options.AllowArbitraryDocuments)
-            {
-                // Trusted-documents mode: a hash that is not registered cannot smuggle in its own document.
-                await WriteRequestError(context, mediaType, StatusCodes.Status400BadRequest, "Only persisted documents are accepted.");
-                return;
-            }
-            if (stored is not null && query is not null && stored != query)
-            {
-                await WriteRequestError(context, mediaType, StatusCodes.Status400BadRequest, "The document does not match its persisted hash.");
-                return;
-            }
-            query = stored ?? query;
-            if (stored is null && query is not null && options.PersistedDocuments is InMemoryPersistedDocumentStore mem
-                && string.Equals(InMemoryPersistedDocumentStore.Hash(query), hash, StringComparison.OrdinalIgnoreCase) && options.AllowArbitraryDocuments)
-            {
-                mem.Register(query);
-            }
-        }
-        else if (!options.AllowArbitraryDocuments)
-        {
-            await WriteRequestError(context, mediaType, StatusCodes.Status400BadRequest, "Only persisted documents are accepted.");
+            await WriteResult(context, mediaType, ExecutionResult.FromErrors(ExecutionResultKind.RequestError, [resolved.Error]), resolved.Status);
             return;
         }
-
-        if (query is not null && Encoding.UTF8.GetByteCount(query) > options.MaxDocumentBytes)
-        {
-            await WriteRequestError(context, mediaType, StatusCodes.Status413PayloadTooLarge, $"The document exceeds the maximum size of {options.MaxDocumentBytes} bytes.");
-            return;
-        }
+        var query = resolved.Query;
 
         // GET may only run queries (GraphQL-over-HTTP: mutations via GET are 405).
         if (isGet && query is not null)
@@ -271,9 +238,6 @@ internal sealed class GraphQLHttpHandler(GraphQLExecutor executor, GraphQLServer
             return (null, "The request body is not valid JSON.", StatusCodes.Status400BadRequest);
         }
     }
-
-    private static string? GetPersistedHash(Dictionary<string, object?>? extensions) =>
-        extensions?.GetValueOrDefault("persistedQuery") is IDictionary<string, object?> pq && pq.TryGetValue("sha256Hash", out var hv) && hv is string h ? h : null;
 
     private Task WriteRequestError(HttpContext context, string mediaType, int status, string message) =>
         WriteResult(context, mediaType, ExecutionResult.FromErrors(ExecutionResultKind.RequestError, [new GraphQLError(message)]), status);

@@ -283,7 +283,7 @@ internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLS
                 return;
             }
             if (!TryGetId(root, out var id) || payload is not { ValueKind: JsonValueKind.Object } body
-                || !body.TryGetProperty("query", out var q) || q.ValueKind != JsonValueKind.String
+                || !HasQueryOrPersistedHash(body, out var q)
                 || (body.TryGetProperty("operationName", out var o) && o.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 || (body.TryGetProperty("variables", out var v) && v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 || (body.TryGetProperty("extensions", out var e) && e.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)))
@@ -299,7 +299,7 @@ internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLS
                 return;
             }
             var request = new OperationRequest(
-                q.GetString()!,
+                q.ValueKind == JsonValueKind.String ? q.GetString() : null,
                 o.ValueKind == JsonValueKind.String ? o.GetString() : null,
                 v.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(v) : null,
                 e.ValueKind == JsonValueKind.Object ? ValueHelper.FromJsonObject(e) : null,
@@ -309,7 +309,17 @@ internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLS
             operation.Running = RunOperationAsync(id, operation, request, tooMany);
         }
 
-        private sealed record OperationRequest(string Query, string? OperationName, Dictionary<string, object?>? Variables,
+        // A subscribe payload needs a query string, or (persisted documents) only the hash in extensions.persistedQuery.
+        private static bool HasQueryOrPersistedHash(JsonElement body, out JsonElement query)
+        {
+            if (body.TryGetProperty("query", out query) && query.ValueKind == JsonValueKind.String) return true;
+            return query.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+                && body.TryGetProperty("extensions", out var e) && e.ValueKind == JsonValueKind.Object
+                && e.TryGetProperty("persistedQuery", out var pq) && pq.ValueKind == JsonValueKind.Object
+                && pq.TryGetProperty("sha256Hash", out var h) && h.ValueKind == JsonValueKind.String;
+        }
+
+        private sealed record OperationRequest(string? Query, string? OperationName, Dictionary<string, object?>? Variables,
             Dictionary<string, object?>? Extensions, IDictionary<string, object?> ContextData);
 
         private async Task RunOperationAsync(string id, Operation operation, OperationRequest request, bool tooMany)
@@ -318,13 +328,16 @@ internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLS
             var ct = operation.Cancellation.Token;
             try
             {
-                var rejection = tooMany ? $"Too many operations on this connection (at most {_limits.MaxOperationsPerConnection})."
-                    : !owner._options.AllowArbitraryDocuments ? "Only persisted documents are accepted over HTTP."
-                    : Encoding.UTF8.GetByteCount(request.Query) > owner._options.MaxDocumentBytes ? $"The document exceeds the maximum size of {owner._options.MaxDocumentBytes} bytes."
-                    : null;
-                if (rejection is not null)
+                if (tooMany)
                 {
-                    await SendErrorsAsync(id, operation, [new GraphQLError(rejection)]);
+                    await SendErrorsAsync(id, operation, [new GraphQLError($"Too many operations on this connection (at most {_limits.MaxOperationsPerConnection}).")]);
+                    return;
+                }
+                // The same persisted-document, trusted-document and size rules as over HTTP.
+                var resolved = await PersistedDocumentResolver.ResolveAsync(owner._options, request.Query, request.Extensions, ct);
+                if (resolved.Error is not null)
+                {
+                    await SendErrorsAsync(id, operation, [resolved.Error]);
                     return;
                 }
 
@@ -332,7 +345,7 @@ internal sealed class GraphQLWebSocketHandler(GraphQLExecutor executor, GraphQLS
                 await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
                 var result = await owner._executor.ExecuteAsync(new ExecutionRequest
                 {
-                    Query = request.Query,
+                    Query = resolved.Query,
                     OperationName = request.OperationName,
                     Variables = request.Variables,
                     Extensions = request.Extensions,

@@ -31,7 +31,7 @@ public sealed class WebSocketServer : IAsyncDisposable
         Url = url;
     }
 
-    public static async Task<WebSocketServer> StartAsync(Action<GraphQLWebSocketOptions>? configure = null)
+    public static async Task<WebSocketServer> StartAsync(Action<GraphQLWebSocketOptions>? configure = null, Action<GraphQLServerOptions>? configureServer = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -57,6 +57,7 @@ public sealed class WebSocketServer : IAsyncDisposable
                 options.WebSockets.OnConnectionInit = (_, payload, _) => ValueTask.FromResult<IDictionary<string, object?>?>(
                     payload?.GetValueOrDefault("token") is "bad" ? null : new Dictionary<string, object?> { ["who"] = payload?.GetValueOrDefault("who") });
                 configure?.Invoke(options.WebSockets);
+                configureServer?.Invoke(options);
             });
         var app = builder.Build();
         app.UseWebSockets();
@@ -274,6 +275,86 @@ public sealed class WebSocketTests : IAsyncLifetime
         using var ws = await RawSocket.ConnectAsync(_server.Url, Ct);
         await ws.SendAsync(message, Ct);
         Assert.Equal(code, await ws.ExpectCloseAsync(Ct));
+    }
+
+    private static string PersistedSubscribe(string id, string hash, string? query = null) => JsonSerializer.Serialize(new
+    {
+        id,
+        type = "subscribe",
+        payload = new { query, extensions = new { persistedQuery = new { version = 1, sha256Hash = hash } } },
+    });
+
+    [Fact]
+    public async Task PersistedDocumentsRunOverTheSocketUnderTheSameRulesAsHttp()
+    {
+        // Trusted documents: only registered documents run, by hash alone, as over HTTP.
+        var store = new InMemoryPersistedDocumentStore();
+        var hello = store.Register("query($n: String) { hello(name: $n) }");
+        var count = store.Register("subscription { count(to: 2) }");
+        await using var trusted = await WebSocketServer.StartAsync(configureServer: o =>
+        {
+            o.PersistedDocuments = store;
+            o.AllowArbitraryDocuments = false;
+        });
+        using var ws = await RawSocket.ConnectAsync(trusted.Url, Ct);
+        await ws.InitAsync(Ct);
+
+        await ws.SendAsync(PersistedSubscribe("q", hello).Replace("\"extensions\"", "\"variables\":{\"n\":\"hash\"},\"extensions\"", StringComparison.Ordinal), Ct);
+        var next = await ws.ReceiveAsync(Ct);
+        Assert.Equal("next", Type(next));
+        Assert.Equal("""{"hello":"Hello hash"}""", next!.Value.GetProperty("payload").GetProperty("data").GetRawText());
+        Assert.Equal("complete", Type(await ws.ReceiveAsync(Ct)));
+
+        await ws.SendAsync(PersistedSubscribe("s", count), Ct);
+        Assert.Equal(1, (await ws.ReceiveAsync(Ct))!.Value.GetProperty("payload").GetProperty("data").GetProperty("count").GetInt32());
+        Assert.Equal(2, (await ws.ReceiveAsync(Ct))!.Value.GetProperty("payload").GetProperty("data").GetProperty("count").GetInt32());
+        Assert.Equal("complete", Type(await ws.ReceiveAsync(Ct)));
+
+        await ws.SubscribeAsync("a", "{ hello }", Ct);
+        var arbitrary = await ws.ReceiveAsync(Ct);
+        Assert.Equal("error", Type(arbitrary));
+        Assert.Equal("Only persisted documents are accepted.", arbitrary!.Value.GetProperty("payload")[0].GetProperty("message").GetString());
+
+        // A hash that is not registered cannot bring its own document in trusted mode.
+        await ws.SendAsync(PersistedSubscribe("x", InMemoryPersistedDocumentStore.Hash("{ who }"), "{ who }"), Ct);
+        var sneaky = await ws.ReceiveAsync(Ct);
+        Assert.Equal("error", Type(sneaky));
+        Assert.Equal("Only persisted documents are accepted.", sneaky!.Value.GetProperty("payload")[0].GetProperty("message").GetString());
+
+        await ws.SendAsync(PersistedSubscribe("m", "0000"), Ct);
+        var missing = await ws.ReceiveAsync(Ct);
+        Assert.Equal("error", Type(missing));
+        Assert.Equal("PERSISTED_QUERY_NOT_FOUND", missing!.Value.GetProperty("payload")[0].GetProperty("extensions").GetProperty("code").GetString());
+
+        // A document that does not match the hash it names is refused.
+        await ws.SendAsync(PersistedSubscribe("w", hello, "{ who }"), Ct);
+        var mismatch = await ws.ReceiveAsync(Ct);
+        Assert.Equal("error", Type(mismatch));
+        Assert.Equal("The document does not match its persisted hash.", mismatch!.Value.GetProperty("payload")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task AutomaticPersistedQueriesRegisterOverTheSocket()
+    {
+        // Apollo's APQ flow: the hash alone is unknown, the document with its hash registers it, then the hash alone runs.
+        await using var apq = await WebSocketServer.StartAsync(configureServer: o => o.PersistedDocuments = new InMemoryPersistedDocumentStore());
+        using var ws = await RawSocket.ConnectAsync(apq.Url, Ct);
+        await ws.InitAsync(Ct, """{"who":"Ada"}""");
+        const string document = "{ who }";
+        var hash = InMemoryPersistedDocumentStore.Hash(document);
+
+        await ws.SendAsync(PersistedSubscribe("1", hash), Ct);
+        var unknown = await ws.ReceiveAsync(Ct);
+        Assert.Equal("error", Type(unknown));
+        Assert.Equal("PersistedQueryNotFound", unknown!.Value.GetProperty("payload")[0].GetProperty("message").GetString());
+
+        await ws.SendAsync(PersistedSubscribe("2", hash, document), Ct);
+        Assert.Equal("""{"who":"Ada"}""", (await ws.ReceiveAsync(Ct))!.Value.GetProperty("payload").GetProperty("data").GetRawText());
+        Assert.Equal("complete", Type(await ws.ReceiveAsync(Ct)));
+
+        await ws.SendAsync(PersistedSubscribe("3", hash), Ct);
+        Assert.Equal("""{"who":"Ada"}""", (await ws.ReceiveAsync(Ct))!.Value.GetProperty("payload").GetProperty("data").GetRawText());
+        Assert.Equal("complete", Type(await ws.ReceiveAsync(Ct)));
     }
 
     [Fact]
