@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using ImageTagger.GraphQL.Execution;
 using ImageTagger.GraphQL.Language;
 using ImageTagger.GraphQL.Types;
@@ -59,6 +61,68 @@ sw.Stop();
 var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)n;
 var dotnetRps = n / sw.Elapsed.TotalSeconds;
 
+// Ours against GraphQL.NET 8.8.5 in the same process, interleaved: per request parse + validate + execute (no document
+// cache on either side) + the response JSON into a reused buffer. Batches alternate engine and order; medians of batches.
+using var net = new GraphQLNetSide(images, users);
+var ourBuffer = new ArrayBufferWriter<byte>(16 * 1024);
+var ourWriter = new Utf8JsonWriter(ourBuffer);
+async Task<int> OursWithJson()
+{
+    var r = await RunOnce();
+    ourBuffer.ResetWrittenCount();
+    ourWriter.Reset(ourBuffer);
+    r.WriteTo(ourWriter);
+    ourWriter.Flush();
+    return ourBuffer.WrittenCount;
+}
+await OursWithJson();
+await net.RunAsync();
+var sameAsNet = JsonSame(JsonDocument.Parse(ourBuffer.WrittenMemory).RootElement, JsonDocument.Parse(net.LastJson).RootElement);
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21;
+const int batch = 400;
+for (var i = 0; i < 2000; i++) { await OursWithJson(); await net.RunAsync(); } // warm-up (JIT tiers) for both
+var oursTimes = new List<double>(); var oursBytes = new List<double>();
+var netTimes = new List<double>(); var netBytes = new List<double>();
+for (var round = 0; round < rounds; round++)
+{
+    // Alternate which engine goes first so neither always runs right after a collection the other caused.
+    if (round % 2 == 0)
+    {
+        await Batch(OursWithJson, oursTimes, oursBytes);
+        await Batch(net.RunAsync, netTimes, netBytes);
+    }
+    else
+    {
+        await Batch(net.RunAsync, netTimes, netBytes);
+        await Batch(OursWithJson, oursTimes, oursBytes);
+    }
+}
+
+static async Task Batch(Func<Task<int>> run, List<double> times, List<double> bytes)
+{
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var sw = Stopwatch.StartNew();
+    for (var i = 0; i < batch; i++) await run();
+    sw.Stop();
+    bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / (double)batch);
+    times.Add(sw.Elapsed.TotalMicroseconds / batch);
+}
+static double Median(List<double> xs)
+{
+    var s = xs.Order().ToArray();
+    return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+}
+// Same data, numbers compared by value (one engine may print 1 where the other prints 1.0).
+static bool JsonSame(JsonElement a, JsonElement b) => (a.ValueKind, b.ValueKind) switch
+{
+    (JsonValueKind.Object, JsonValueKind.Object) => a.EnumerateObject().Count() == b.EnumerateObject().Count()
+        && a.EnumerateObject().All(p => b.TryGetProperty(p.Name, out var q) && JsonSame(p.Value, q)),
+    (JsonValueKind.Array, JsonValueKind.Array) => a.GetArrayLength() == b.GetArrayLength()
+        && a.EnumerateArray().Zip(b.EnumerateArray()).All(t => JsonSame(t.First, t.Second)),
+    (JsonValueKind.Number, JsonValueKind.Number) => a.GetDouble() == b.GetDouble(),
+    _ => a.ValueKind == b.ValueKind && a.ToString() == b.ToString(),
+};
+
 // graphql-js, same schema, data, query and duration (bench.js); run with node from the conformance folder's node_modules.
 var dir = AppContext.BaseDirectory;
 var root = new DirectoryInfo(dir);
@@ -89,6 +153,14 @@ if (root is not null)
 Console.WriteLine($"Workload: parse + validate + execute, {BenchSchema.Query.Split('\n').Length} lines, 30 selections, 10 images; result {resultJson.Length} bytes");
 Console.WriteLine($"{"engine",-22} {"requests/s",12} {"alloc/request",16}");
 Console.WriteLine($"{"ImageTagger.GraphQL",-22} {dotnetRps,12:N0} {allocated,13:N0} B   (parse {parseBytes:N0} B, validate {validateBytes:N0} B, execute {executeBytes:N0} B)");
+Console.WriteLine();
+Console.WriteLine($"Interleaved, same process: {rounds} rounds of {batch} requests per engine; per request parse + validate + execute + JSON; medians of rounds");
+Console.WriteLine($"{"engine",-22} {"µs/request",12} {"requests/s",12} {"alloc/request",16}");
+var (ot, ob, nt, nb) = (Median(oursTimes), Median(oursBytes), Median(netTimes), Median(netBytes));
+Console.WriteLine($"{"ImageTagger.GraphQL",-22} {ot,12:N1} {1e6 / ot,12:N0} {ob,14:N0} B");
+Console.WriteLine($"{"GraphQL.NET 8.8.5",-22} {nt,12:N1} {1e6 / nt,12:N0} {nb,14:N0} B");
+Console.WriteLine($"ours / GraphQL.NET: time {ot / nt:N2}x, allocation {ob / nb:N2}x; same response data: {(sameAsNet ? "yes" : "NO")}");
+Console.WriteLine();
 if (jsLine is not null && !jsLine.StartsWith("error", StringComparison.Ordinal))
 {
     var parts = jsLine.Split(' ');
