@@ -131,8 +131,12 @@ public sealed class Parser
         return list;
     }
 
-    private List<T> OptionalMany<T>(TokenKind open, Func<T> item, TokenKind close) =>
-        Peek(open) ? Many(open, item, close) : [];
+    // Absent lists share the empty array: most fields have no arguments or directives (measured in bench/GraphQLBench).
+    private IReadOnlyList<T> OptionalMany<T>(TokenKind open, Func<T> item, TokenKind close)
+    {
+        if (!Peek(open)) return [];
+        return Many(open, item, close);
+    }
 
     private NameNode ParseName()
     {
@@ -229,10 +233,12 @@ public sealed class Parser
     {
         var start = Token;
         Enter();
-        var sels = Many(TokenKind.BraceL, ParseSelection, TokenKind.BraceR);
+        var sels = Many(TokenKind.BraceL, _parseSelection ??= ParseSelection, TokenKind.BraceR);
         _depth--;
         return new SelectionSetNode(sels) { Location = Loc(start) };
     }
+
+    private Func<SelectionNode>? _parseSelection; // one delegate per parse, not one per selection set
 
     private SelectionNode ParseSelection() => Peek(TokenKind.Spread) ? ParseFragment() : ParseField();
 
@@ -257,8 +263,16 @@ public sealed class Parser
         return new FieldNode { Alias = alias, Name = name, Arguments = args, Directives = dirs, SelectionSet = ss, Location = Loc(start) };
     }
 
-    private List<ArgumentNode> ParseArguments(bool isConst) =>
-        OptionalMany(TokenKind.ParenL, () =>
+    private IReadOnlyList<ArgumentNode> ParseArguments(bool isConst)
+    {
+        // The closure lives in another method: a captured parameter allocates it on entry, even for no arguments.
+        if (!Peek(TokenKind.ParenL)) return [];
+        return ParseArgumentList(isConst);
+    }
+
+    private List<ArgumentNode> ParseArgumentList(bool isConst)
+    {
+        return Many(TokenKind.ParenL, () =>
         {
             var start = Token;
             var name = ParseName();
@@ -266,6 +280,7 @@ public sealed class Parser
             var value = ParseValueLiteral(isConst);
             return new ArgumentNode(name, value) { Location = Loc(start) };
         }, TokenKind.ParenR);
+    }
 
     private SelectionNode ParseFragment()
     {
@@ -366,8 +381,9 @@ public sealed class Parser
         return new StringValueNode(t.Value!, t.Kind == TokenKind.BlockString) { Location = Loc(t) };
     }
 
-    private List<DirectiveNode> ParseDirectives(bool isConst)
+    private IReadOnlyList<DirectiveNode> ParseDirectives(bool isConst)
     {
+        if (!Peek(TokenKind.At)) return [];
         var list = new List<DirectiveNode>();
         while (Peek(TokenKind.At))
         {
@@ -496,7 +512,7 @@ public sealed class Parser
         return list;
     }
 
-    private List<FieldDefinitionNode> ParseFieldsDefinition() =>
+    private IReadOnlyList<FieldDefinitionNode> ParseFieldsDefinition() =>
         OptionalMany(TokenKind.BraceL, () =>
         {
             var start = Token;
