@@ -73,6 +73,16 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
 
     public List<string> PageErrors { get; } = [];
 
+    /// <summary>
+    /// Opens <paramref name="url"/> and waits until its Blazor circuit is live (the layout marks <c>data-interactive</c>), so
+    /// clicks and typing reach the interactive page rather than its prerendered HTML.
+    /// </summary>
+    public async Task GotoInteractiveAsync(string url)
+    {
+        await Page.GotoAsync(url);
+        await Page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+    }
+
     /// <summary>Saves a full-page screenshot under artifacts/screenshots/ (repository root, git-ignored).</summary>
     public async Task ScreenshotAsync(string name)
     {
