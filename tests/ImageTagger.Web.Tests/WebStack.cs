@@ -36,6 +36,9 @@ public class WebStack : CatalogDatabase
     public Uri WebUrl { get; private set; } = null!;
     public HttpClient ApiClient { get; private set; } = null!;
 
+    /// <summary>The GraphQL operations the Web sent to the Api.</summary>
+    public ApiCallLog ApiCalls { get; } = new();
+
     /// <summary>Runs the Processing service too (scan, analyze, describe, embed) against the same database.</summary>
     protected virtual bool WithProcessing => false;
 
@@ -79,12 +82,12 @@ public class WebStack : CatalogDatabase
             await _processing.StartAsync();
         }
 
-        WebFactory = CreateWeb(ApiUrl);
+        WebFactory = CreateWeb(ApiUrl, ApiCalls);
         WebUrl = ServerUrl(WebFactory.Services);
     }
 
     /// <summary>A Web on its own port talking to <paramref name="apiUrl"/> (also used with an address where nothing listens).</summary>
-    public static WebApplicationFactory<WebEntryPoint> CreateWeb(Uri apiUrl)
+    public static WebApplicationFactory<WebEntryPoint> CreateWeb(Uri apiUrl, ApiCallLog? calls = null)
     {
         var factory = new KestrelApp<WebEntryPoint>(web =>
         {
@@ -94,6 +97,10 @@ public class WebStack : CatalogDatabase
             // Static assets as published (precompressed, cacheable) instead of development's hot-reload mode.
             web.UseSetting("ReloadStaticAssetsAtRuntime", "false");
             web.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            if (calls is not null)
+            {
+                web.ConfigureServices(services => services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new ApiCallLog.Handler(calls))));
+            }
         });
         factory.StartServer();
         return factory;
