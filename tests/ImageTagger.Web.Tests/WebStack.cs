@@ -36,6 +36,9 @@ public class WebStack : CatalogDatabase
     public Uri WebUrl { get; private set; } = null!;
     public HttpClient ApiClient { get; private set; } = null!;
 
+    /// <summary>The Api's loopback port; 0 lets the OS choose (a test that restarts the Api picks it).</summary>
+    public int ApiPort { get; init; }
+
     /// <summary>The GraphQL operations the Web sent to the Api.</summary>
     public ApiCallLog ApiCalls { get; } = new();
 
@@ -46,7 +49,7 @@ public class WebStack : CatalogDatabase
     {
         await base.InitializeAsync();
         Ollama = await LoopbackOllamaServer.StartAsync();
-        ApiFactory = new KestrelApp<Program>(web =>
+        ApiFactory = new KestrelApp<Program>(ApiPort, web =>
         {
             web.UseEnvironment("Development");
             foreach (var (key, value) in SharedSettings())
@@ -179,9 +182,14 @@ public sealed class KestrelApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     private readonly Action<IWebHostBuilder> _configure;
 
     public KestrelApp(Action<IWebHostBuilder> configure)
+        : this(0, configure)
+    {
+    }
+
+    public KestrelApp(int port, Action<IWebHostBuilder> configure)
     {
         _configure = configure;
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => _configure(builder);
