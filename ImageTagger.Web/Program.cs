@@ -12,6 +12,6 @@ app.UseWebPipeline();
 app.MapDefaultEndpoints();
 app.MapMediaEndpoints();
 app.MapFeatureEndpoints();
-app.MapRazorComponents<ImageTagger.Web.Components.App>();
+app.MapRazorComponents<ImageTagger.Web.Components.App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -9,6 +9,7 @@ using ImageTagger.Web.Components.Pages.Tags;
 using ImageTagger.Web.Media;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace ImageTagger.Web;
 
@@ -33,7 +34,8 @@ public static class WebServiceExtensions
             builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         }
 
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         services.AddHttpContextAccessor();
 
@@ -56,6 +58,8 @@ public static class WebServiceExtensions
             o.Retry.DisableForUnsafeHttpMethods();
         });
         services.AddHttpClient(EventsClient, ConfigureApi);
+        services.AddSingleton<ProgressFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
         services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");
         return builder;
     }

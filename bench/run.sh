@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ImageTagger's benchmarks side by side with their baselines and prints markdown tables.
-#   bash bench/run.sh [ingest|saturation|aiclient|rescan|search|websocket|graphql|all] [--images N] [--runs N] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
+#   bash bench/run.sh [ingest|saturation|aiclient|rescan|search|websocket|graphql|web|all] [--images N] [--runs N] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
 # Needs what scripts/setup.sh installs, plus python3-pil for the classic baseline; uses the test PostgreSQL
 # (127.0.0.1:55433, started here if needed) and creates bench_* databases in it.
 set -euo pipefail
@@ -12,6 +12,10 @@ dpkg-query -W -f='${Status}' python3-pil 2>/dev/null | grep -q "install ok insta
 IMAGETAGGER_PG_FSYNC=off bash scripts/pg.sh start --data-dir /tmp/imagetagger-test-pg --port 55433 >/dev/null
 dotnet build -c Release -v quiet -nologo ImageTagger.Processing/ImageTagger.Processing.csproj
 dotnet build -c Release -v quiet -nologo ImageTagger.Api/ImageTagger.Api.csproj
+if [ "$what" = "web" ]; then
+  # web: the UI's first byte / interactive times, memory per circuit, search as you type (--web-images 1000,100000 --visits N --circuits N)
+  dotnet build -c Release -v quiet -nologo ImageTagger.Web/ImageTagger.Web.csproj
+fi
 if [ "$what" != "graphql" ]; then
   dotnet run -c Release --project bench/PipelineBench -- "$@"
 fi

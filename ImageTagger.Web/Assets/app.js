@@ -1,24 +1,11 @@
-// ImageTagger.Web browser glue: Fluent UI Web Components + theme, htmx, antiforgery for htmx requests,
-// live progress from server-sent events, and gallery multi-select. Pages work without it (plain links/forms).
-import { setTheme } from '@fluentui/web-components';
-import { webLightTheme, webDarkTheme } from '@fluentui/tokens';
-import '@fluentui/web-components/badge/define.js';
-import '@fluentui/web-components/progress-bar/define.js';
-import '@fluentui/web-components/spinner/define.js';
-import '@fluentui/web-components/divider/define.js';
-import '@fluentui/web-components/button/define.js';
+// Glue for the pages still rendered statically: htmx, antiforgery for htmx requests, live progress from
+// server-sent events, and gallery multi-select. Fluent's web components and theme come with Fluent UI Blazor.
 import htmx from 'htmx.org';
 
 window.htmx = htmx;
 htmx.config.allowEval = false;
 htmx.config.includeIndicatorStyles = false;
 htmx.config.scrollIntoViewOnBoost = false;
-
-// Light and dark themes follow the system setting.
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-const applyTheme = () => setTheme(dark.matches ? webDarkTheme : webLightTheme);
-applyTheme();
-dark.addEventListener('change', applyTheme);
 
 // Antiforgery: every htmx request carries the token (forms also carry it as a field).
 document.addEventListener('htmx:configRequest', (event) => {

@@ -5,9 +5,12 @@ namespace ImageTagger.Web.Components;
 
 /// <summary>
 /// A page that loads from the Api: failures of the Api become a message for the error banner, never a crash.
+/// Loads are cancelled when the request ends (static render) or the page goes away (interactive circuit).
 /// </summary>
-public abstract class ApiPage : ComponentBase
+public abstract class ApiPage : ComponentBase, IDisposable
 {
+    private readonly CancellationTokenSource _disposed = new();
+
     [Inject]
     protected ImageTaggerApiClient Api { get; set; } = null!;
 
@@ -15,9 +18,9 @@ public abstract class ApiPage : ComponentBase
     protected HttpContext? HttpContext { get; set; }
 
     /// <summary>What went wrong talking to the Api, for <see cref="Shared.ErrorBanner"/>.</summary>
-    protected string? Problem { get; private set; }
+    protected string? Problem { get; set; }
 
-    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? CancellationToken.None;
+    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? _disposed.Token;
 
     protected async Task<T?> LoadAsync<T>(Func<CancellationToken, Task<T>> load)
     {
@@ -33,7 +36,23 @@ public abstract class ApiPage : ComponentBase
         {
             Problem ??= "The Api refused the request: " + ex.Message;
         }
+        catch (OperationCanceledException) when (Aborted.IsCancellationRequested)
+        {
+            // The page went away.
+        }
 
         return default;
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }

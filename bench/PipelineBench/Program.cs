@@ -40,4 +40,11 @@ if (what is "websocket" or "all")
     await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000), Arg("--rounds", 2));
 }
 
+if (what is "web")
+{
+    // Not in "all": it needs the Web built in Release and drives Chromium (bench/run.sh web).
+    var sizes = (Value("--web-images") ?? "1000,100000").Split(',').Select(int.Parse).ToList();
+    await WebBench.RunAsync(sizes, Arg("--visits", 10), Arg("--circuits", 20));
+}
+
 return 0;

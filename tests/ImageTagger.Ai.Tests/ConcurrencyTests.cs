@@ -13,6 +13,7 @@ public sealed class ConcurrencyTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.Latency = TimeSpan.FromMilliseconds(150);
+        server.HoldUntilInFlight(target: 2, total: 8);
         using var client = Chat(server, o => o.MaxConcurrency = 2);
 
         var started = DateTime.UtcNow;
@@ -29,6 +30,7 @@ public sealed class ConcurrencyTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.Latency = TimeSpan.FromMilliseconds(120);
+        server.HoldUntilInFlight(target: 3, total: 12);
         await using var services = Services(server, new Dictionary<string, string?> { ["Ollama:MaxConcurrency"] = "3" });
         var chat = services.GetRequiredService<IChatClient>();
         var embeddings = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
@@ -73,19 +75,24 @@ public sealed class ConcurrencyTests
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
         server.FailNext(LoopbackEndpoint.Chat, LoopbackFault.Status(503, "server overloaded"));
+
+        // A backoff far longer than any test: the second call can only finish if the first's wait holds no slot.
         using var client = Chat(server, o =>
         {
             o.MaxConcurrency = 1;
-            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
+            o.RetryBaseDelay = TimeSpan.FromMinutes(10);
         });
 
-        var first = client.GetResponseAsync("first", cancellationToken: Ct);   // fails once, then backs off ~1s
+        using var firstCall = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var first = client.GetResponseAsync("first", cancellationToken: firstCall.Token);
         await OllamaChatClientTests.WaitUntilAsync(() => server.RequestCount(LoopbackEndpoint.Chat) == 1);
         var second = await client.GetResponseAsync("second", cancellationToken: Ct);
 
         Assert.NotEmpty(second.Text);
-        Assert.False(first.IsCompleted, "the second call ran while the first was still backing off");
-        Assert.NotEmpty((await first).Text);
+        Assert.False(first.IsCompleted, "the first call is still backing off");
+        await firstCall.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal(2, server.RequestCount(LoopbackEndpoint.Chat));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class MiddlewareTests
     public async Task Embedding_batches_hold_a_slot_each_and_never_exceed_the_limit()
     {
         await using var server = await LoopbackOllamaServer.StartAsync(Ct);
-        server.Latency = TimeSpan.FromMilliseconds(100);
+        server.HoldUntilInFlight(target: 2, total: 6);
         using var generator = Embeddings(server, o =>
         {
             o.MaxConcurrency = 2;

@@ -3,14 +3,16 @@ using ImageTagger.TestSupport.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ImageTagger.Processing.Tests;
 
 public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture<CatalogDatabase>
 {
     // Only the watcher runs: no lanes claim the analyze jobs it queues, so tests can count them.
-    private IHost StartWatcherOnly() => ProcessingTestHost.Build(database, configure: services =>
+    private IHost StartWatcherOnly(TimeProvider clock) => ProcessingTestHost.Build(database, configure: services =>
     {
+        services.AddSingleton<TimeProvider>(clock);
         var workers = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory is not null && d.ImplementationType is null && d.ImplementationInstance is null).ToList();
         foreach (var descriptor in workers)
         {
@@ -26,7 +28,10 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
         var ct = TestContext.Current.CancellationToken;
         using var temp = new TempFolder();
         var folder = await ProcessingTestHost.AddFolderAsync(database, temp.Path, ct: ct);
-        using var host = StartWatcherOnly();
+        // The debounce runs on a fake clock: while the file is being written no time passes, so however slowly this
+        // machine writes, the watcher cannot mistake a pause for the end of the copy.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = StartWatcherOnly(clock);
         await host.StartAsync(ct);
         var watcher = host.Services.GetRequiredService<Watching.FolderWatcherService>();
         await ProcessingTestHost.WaitUntilAsync(() => Task.FromResult(watcher.WatchedFolders.Contains(folder.Id)), TimeSpan.FromSeconds(15), "the folder is watched");
@@ -39,19 +44,28 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
             {
                 await stream.WriteAsync(new byte[1000], ct);
                 await stream.FlushAsync(ct);
-                await Task.Delay(100, ct); // shorter than the debounce: still "copying"
             }
         }
 
         await using var db = database.CreateDbContext();
-        await ProcessingTestHost.WaitUntilAsync(async () => await db.Images.AnyAsync(i => i.Path == path && i.SizeBytes == 8000, ct), TimeSpan.FromSeconds(15), "the complete file is catalogued");
-        await Task.Delay(1000, ct);
+        Assert.False(await db.Images.AnyAsync(i => i.Path == path, ct), "nothing is catalogued before the debounce has passed");
+
+        // Only now does time move (each poll advances a debounce), also past file events delivered late.
+        await ProcessingTestHost.WaitUntilAsync(async () =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(300));
+            return await db.Images.AnyAsync(i => i.Path == path && i.SizeBytes == 8000, ct);
+        }, TimeSpan.FromSeconds(15), "the complete file is catalogued");
         var image = await db.Images.AsNoTracking().SingleAsync(i => i.Path == path, ct);
         var analyzeJobs = await db.Jobs.CountAsync(j => j.ImageId == image.Id && j.Kind == JobKinds.Analyze, ct);
         Assert.Equal(1, analyzeJobs);
 
         File.Delete(path);
-        await ProcessingTestHost.WaitUntilAsync(async () => (await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id, ct)).Status == Catalog.Images.ImageStatus.Missing, TimeSpan.FromSeconds(15), "the deleted file is marked missing");
+        await ProcessingTestHost.WaitUntilAsync(async () =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(300));
+            return (await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id, ct)).Status == Catalog.Images.ImageStatus.Missing;
+        }, TimeSpan.FromSeconds(15), "the deleted file is marked missing");
         await host.StopAsync(ct);
     }
 }

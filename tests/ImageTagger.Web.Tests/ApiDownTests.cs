@@ -26,7 +26,7 @@ public sealed class ApiDownTests(BrowserFixture browser)
             var response = await page.GotoAsync(path);
             Assert.Equal(200, response!.Status);
             await Expect(page.GetByTestId("error-banner")).ToContainTextAsync("cannot be reached");
-            await Expect(page.Locator("nav.app-nav")).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
             if (path == "/")
             {
                 await session.ScreenshotAsync("api-down");

@@ -53,6 +53,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(context, page);
+
+        // Nothing the UI loads may leave the machine (no CDN fonts, scripts or icons): such requests are refused and
+        // fail the test when the session ends.
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (Uri.TryCreate(route.Request.Url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Scheme is "data" or "blob"))
+            {
+                await route.FallbackAsync();
+                return;
+            }
+
+            lock (session.ExternalRequests)
+            {
+                session.ExternalRequests.Add(route.Request.Url);
+            }
+
+            await route.AbortAsync();
+        });
         page.Dialog += (_, dialog) =>
         {
             session.Dialogs.Add(dialog.Message);
@@ -73,6 +91,19 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
 
     public List<string> PageErrors { get; } = [];
 
+    /// <summary>Requests to anything but loopback, refused by the session's route.</summary>
+    public List<string> ExternalRequests { get; } = [];
+
+    /// <summary>
+    /// Opens <paramref name="url"/> and waits until its Blazor circuit is live (the layout marks <c>data-interactive</c>), so
+    /// clicks and typing reach the interactive page rather than its prerendered HTML.
+    /// </summary>
+    public async Task GotoInteractiveAsync(string url)
+    {
+        await Page.GotoAsync(url);
+        await Page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+    }
+
     /// <summary>Saves a full-page screenshot under artifacts/screenshots/ (repository root, git-ignored).</summary>
     public async Task ScreenshotAsync(string name)
     {
@@ -82,5 +113,9 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
     }
 
-    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        Assert.True(ExternalRequests.Count == 0, "The page requested addresses off this machine: " + string.Join(", ", ExternalRequests));
+    }
 }

@@ -12,24 +12,6 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
         browser.NewSessionAsync(stack.WebUrl, scheme, width, height);
 
     [Fact]
-    public async Task Dashboard_shows_counts_ai_status_and_recent_thumbnails()
-    {
-        await using var session = await SessionAsync();
-        var page = session.Page;
-        await page.GotoAsync("/");
-        await Expect(page.GetByTestId("stat-images")).ToHaveTextAsync("6");
-        await Expect(page.GetByTestId("stat-tagged")).ToHaveTextAsync("6");
-        await Expect(page.GetByTestId("stat-folders")).ToHaveTextAsync("1");
-        await Expect(page.GetByTestId("ai-status")).ToContainTextAsync("Ready");
-        await Expect(page.GetByTestId("ai-status")).ToContainTextAsync("llava:7b");
-        await Expect(page.GetByTestId("progress-panel")).ToContainTextAsync("jobs done");
-        await Expect(page.Locator(".image-grid img")).ToHaveCountAsync(6);
-        await WaitForImagesAsync(page, ".image-grid img");
-        await session.ScreenshotAsync("dashboard");
-        Assert.Empty(session.PageErrors);
-    }
-
-    [Fact]
     public async Task The_Api_serves_GraphiQL_to_browsers_at_its_GraphQL_path_and_it_runs_queries()
     {
         await using var session = await SessionAsync();

@@ -36,6 +36,12 @@ public class WebStack : CatalogDatabase
     public Uri WebUrl { get; private set; } = null!;
     public HttpClient ApiClient { get; private set; } = null!;
 
+    /// <summary>The Api's loopback port; 0 lets the OS choose (a test that restarts the Api picks it).</summary>
+    public int ApiPort { get; init; }
+
+    /// <summary>The GraphQL operations the Web sent to the Api.</summary>
+    public ApiCallLog ApiCalls { get; } = new();
+
     /// <summary>Runs the Processing service too (scan, analyze, describe, embed) against the same database.</summary>
     protected virtual bool WithProcessing => false;
 
@@ -43,7 +49,7 @@ public class WebStack : CatalogDatabase
     {
         await base.InitializeAsync();
         Ollama = await LoopbackOllamaServer.StartAsync();
-        ApiFactory = new KestrelApp<Program>(web =>
+        ApiFactory = new KestrelApp<Program>(ApiPort, web =>
         {
             web.UseEnvironment("Development");
             foreach (var (key, value) in SharedSettings())
@@ -79,12 +85,12 @@ public class WebStack : CatalogDatabase
             await _processing.StartAsync();
         }
 
-        WebFactory = CreateWeb(ApiUrl);
+        WebFactory = CreateWeb(ApiUrl, ApiCalls);
         WebUrl = ServerUrl(WebFactory.Services);
     }
 
     /// <summary>A Web on its own port talking to <paramref name="apiUrl"/> (also used with an address where nothing listens).</summary>
-    public static WebApplicationFactory<WebEntryPoint> CreateWeb(Uri apiUrl)
+    public static WebApplicationFactory<WebEntryPoint> CreateWeb(Uri apiUrl, ApiCallLog? calls = null)
     {
         var factory = new KestrelApp<WebEntryPoint>(web =>
         {
@@ -94,6 +100,10 @@ public class WebStack : CatalogDatabase
             // Static assets as published (precompressed, cacheable) instead of development's hot-reload mode.
             web.UseSetting("ReloadStaticAssetsAtRuntime", "false");
             web.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            if (calls is not null)
+            {
+                web.ConfigureServices(services => services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new ApiCallLog.Handler(calls))));
+            }
         });
         factory.StartServer();
         return factory;
@@ -172,9 +182,14 @@ public sealed class KestrelApp<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     private readonly Action<IWebHostBuilder> _configure;
 
     public KestrelApp(Action<IWebHostBuilder> configure)
+        : this(0, configure)
+    {
+    }
+
+    public KestrelApp(int port, Action<IWebHostBuilder> configure)
     {
         _configure = configure;
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => _configure(builder);

@@ -33,6 +33,11 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
     private int _abortedByClient;
+    private readonly Lock _holdLock = new();
+    private (int Target, int Total)? _hold;
+    private int _heldArrivals;
+    private int _heldInFlight;
+    private TaskCompletionSource _holdGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LoopbackOllamaServer(WebApplication app)
     {
@@ -130,6 +135,52 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes overlap certain for concurrency tests: each chat/embed request waits until <paramref name="target"/> of them
+    /// are in flight at once (or the <paramref name="total"/>-th arrives, so the last ones never wait forever). A test can
+    /// then prove a client's limit is reached and held without hoping that latencies overlap on a busy machine.
+    /// </summary>
+    public void HoldUntilInFlight(int target, int total)
+    {
+        lock (_holdLock)
+        {
+            _hold = (target, total);
+            _heldArrivals = 0;
+            _heldInFlight = 0;
+            _holdGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    private Task? EnterHold()
+    {
+        lock (_holdLock)
+        {
+            if (_hold is not { } hold)
+            {
+                return null;
+            }
+
+            _heldArrivals++;
+            _heldInFlight++;
+            if (_heldInFlight >= hold.Target || _heldArrivals >= hold.Total)
+            {
+                _holdGate.TrySetResult();
+                _holdGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return Task.CompletedTask;
+            }
+
+            return _holdGate.Task;
+        }
+    }
+
+    private void LeaveHold()
+    {
+        lock (_holdLock)
+        {
+            _heldInFlight--;
+        }
+    }
+
     public void ResetCounters()
     {
         _counts.Clear();
@@ -178,8 +229,14 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
         }
 
         var aborted = context.RequestAborted;
+        var held = endpoint is LoopbackEndpoint.Chat or LoopbackEndpoint.Embed ? EnterHold() : null;
         try
         {
+            if (held is not null)
+            {
+                await held.WaitAsync(aborted).ConfigureAwait(false);
+            }
+
             // Read the body first, like Ollama does before any work, so the client's upload completes.
             var body = await ReadBodyAsync(context.Request, aborted).ConfigureAwait(false);
 
@@ -214,6 +271,11 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
         }
         finally
         {
+            if (held is not null)
+            {
+                LeaveHold();
+            }
+
             Interlocked.Decrement(ref _inFlight);
         }
     }

@@ -1,0 +1,44 @@
+using ImageTagger.Web.Api;
+using Microsoft.AspNetCore.Components;
+
+namespace ImageTagger.Web.Components.Pages.Dashboard;
+
+public sealed partial class DashboardPage
+{
+    private bool _testing;
+
+    /// <summary>What the page loaded, carried from the prerender into the circuit so the Api is asked once per visit.</summary>
+    [PersistentState]
+    public DashboardState? State { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (State is not null)
+        {
+            return;
+        }
+
+        var dashboard = LoadAsync(Api.GetDashboardAsync);
+        var ai = LoadAsync(Api.GetAiStatusAsync);
+        State = new DashboardState(await dashboard, await ai);
+    }
+
+    private async Task TestConnectionAsync()
+    {
+        _testing = true;
+        try
+        {
+            if (await LoadAsync(ct => Api.TestOllamaConnectionAsync(null, ct)) is { } ai && State is not null)
+            {
+                State = State with { Ai = ai };
+            }
+        }
+        finally
+        {
+            _testing = false;
+        }
+    }
+}
+
+/// <summary>The dashboard's data: library counts and recent images, and the AI server's state.</summary>
+public sealed record DashboardState(ImageTagger.Web.Api.Dashboard? Dashboard, AiStatus? Ai);
