@@ -1,7 +1,6 @@
 using ImageTagger.Web.Api;
 using ImageTagger.Web.Components.Pages.Crawl;
 using ImageTagger.Web.Components.Pages.Folders;
-using ImageTagger.Web.Components.Pages.Gallery;
 using ImageTagger.Web.Components.Pages.Images;
 using ImageTagger.Web.Components.Pages.Search;
 using ImageTagger.Web.Components.Pages.Settings;
@@ -34,7 +33,10 @@ public static class WebServiceExtensions
             builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         }
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The prerender's [PersistentState] travels back to the server in the circuit's start message: a gallery or result
+        // page of cards (with tags) is larger than SignalR's default 32 KiB limit, which closes the connection.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 512 * 1024);
         services.AddFluentUIComponents();
         services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         services.AddHttpContextAccessor();
@@ -108,7 +110,6 @@ public static class WebServiceExtensions
     {
         app.MapFolderEndpoints();
         app.MapCrawlEndpoints();
-        app.MapGalleryEndpoints();
         app.MapImageEndpoints();
         app.MapSearchEndpoints();
         app.MapTagEndpoints();

@@ -196,6 +196,9 @@ public sealed record ImageFilter
 
     [JsonPropertyName("takenTo")]
     public DateTimeOffset? TakenTo { get; init; }
+
+    [JsonPropertyName("hasGps")]
+    public bool? HasGps { get; init; }
 }
 
 public sealed record SearchQuery(string Query, SearchMode Mode, IReadOnlyList<string> Tags, string? FolderId, int First, string? After);
@@ -205,3 +208,19 @@ public sealed record CrawlProgress(int PagesVisited, int PagesPending, int Pages
 public sealed record CrawlJob(string Id, int DatabaseId, string StartUrl, string State, int MaxDepth, int MaxPages, int MaxImages, bool SameHostOnly, string? FolderId, string? LastError, DateTimeOffset CreatedAt, CrawlProgress Progress);
 
 public sealed record CrawlJobPayload(CrawlJob? CrawlJob, IReadOnlyList<UserError> Errors);
+
+/// <summary>A gallery card: the image summary plus its tags, so bulk tag changes show on the cards.</summary>
+public sealed record GalleryImage(
+    string Id,
+    int DatabaseId,
+    string FileName,
+    ImageStatus Status,
+    int? Width,
+    int? Height,
+    DateTimeOffset? TakenAt,
+    string? Description,
+    IReadOnlyList<ImageTag> Tags)
+{
+    [JsonIgnore]
+    public ImageSummary Summary => new(Id, DatabaseId, FileName, Status, Width, Height, TakenAt, Description);
+}

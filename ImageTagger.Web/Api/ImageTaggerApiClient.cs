@@ -232,6 +232,20 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             "deleteCrawlJob",
             cancellationToken);
 
+    /// <summary>The gallery's pages: like <see cref="GetImagesAsync"/>, with each image's tags (batched by the Api's data loader).</summary>
+    public Task<Connection<GalleryImage>> GetGalleryAsync(ImageFilter filter, int first, string? after, CancellationToken cancellationToken) =>
+        QueryAsync<Connection<GalleryImage>>(
+            $$"""
+            query GalleryPage($where: ImageFilter, $first: Int, $after: String) {
+              images(where: $where, first: $first, after: $after, orderBy: NEWEST) {
+                totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+                edges { cursor node { {{ImageFields}} tags { name source tagId } } }
+              }
+            }
+            """,
+            new { where = filter, first, after },
+            data => data.Get<Connection<GalleryImage>>("images"), cancellationToken);
+
     private const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
 

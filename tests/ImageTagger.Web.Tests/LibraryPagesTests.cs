@@ -164,45 +164,6 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
     }
 
     [Fact]
-    public async Task Gallery_selects_several_images_and_tags_them_in_bulk()
-    {
-        await using var session = await SessionAsync();
-        var page = session.Page;
-        await page.GotoAsync("/gallery");
-        await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync("6");
-        await WaitForImagesAsync(page, "#gallery-grid img");
-        await page.GetByLabel("Select beach.jpg").CheckAsync();
-        await page.GetByLabel("Select dog.jpg").CheckAsync();
-        await Expect(page.Locator("[data-selected-count]")).ToHaveTextAsync("2");
-        await session.ScreenshotAsync("gallery");
-        await page.Locator("#bulk-tags").FillAsync("summer");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add tags" }).ClickAsync();
-        await Expect(page.GetByTestId("flash")).ToContainTextAsync("Added summer to 2 image(s)");
-        Assert.Contains("summer", await stack.TagsOfAsync(stack.Ids["beach"]));
-        Assert.Contains("summer", await stack.TagsOfAsync(stack.Ids["dog"]));
-        Assert.DoesNotContain("summer", await stack.TagsOfAsync(stack.Ids["cat"]));
-
-        // The filter finds exactly those.
-        await page.Locator("#filter-tag").FillAsync("summer");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync("2");
-        Assert.Contains("tag=summer", page.Url, StringComparison.Ordinal);
-
-        // Date and status filters travel in the URL too.
-        await page.GotoAsync("/gallery?from=2022-01-01&to=2022-12-31");
-        await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync("1");
-        await Expect(page.Locator("#gallery-grid")).ToContainTextAsync("beach.jpg");
-        await Expect(page.Locator("#filter-from")).ToHaveValueAsync("2022-01-01");
-        await page.GotoAsync("/gallery?status=Failed");
-        await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync("0");
-
-        // "Select all" (a Fluent button, shown only with JavaScript) selects every card shown.
-        await page.GotoAsync("/gallery");
-        await page.Locator("fluent-button[data-select-all]").ClickAsync();
-        await Expect(page.Locator("[data-selected-count]")).ToHaveTextAsync("6");
-    }
-
-    [Fact]
     public async Task Tags_page_shows_the_cloud_and_renames_a_tag()
     {
         await using var session = await SessionAsync();
@@ -288,8 +249,9 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
     public async Task Form_posts_without_the_antiforgery_token_are_rejected()
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = stack.WebUrl };
-        using var bulk = await http.PostAsync("/gallery/bulk", new FormUrlEncodedContent([new("ids", stack.Ids["harbour"].ToString(CultureInfo.InvariantCulture)), new("tags", "forged"), new("action", "add")]), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, bulk.StatusCode);
+        var harbour = stack.Ids["harbour"].ToString(CultureInfo.InvariantCulture);
+        using var tag = await http.PostAsync($"/images/{harbour}/tags/add", new FormUrlEncodedContent([new("tags", "forged")]), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, tag.StatusCode);
         using var add = await http.PostAsync("/folders/add", new FormUrlEncodedContent([new("path", stack.Root.Path)]), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, add.StatusCode);
         using var settings = await http.PostAsync("/settings", new FormUrlEncodedContent([new("Ollama:MaxTags", "3")]), TestContext.Current.CancellationToken);
@@ -298,11 +260,11 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
 
         // The same post with the page's cookie and token goes through.
         using var withCookies = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = stack.WebUrl };
-        var html = await withCookies.GetStringAsync("/gallery", TestContext.Current.CancellationToken);
+        var html = await withCookies.GetStringAsync($"/images/{harbour}", TestContext.Current.CancellationToken);
         var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
         Assert.NotEmpty(token);
-        using var ok = await withCookies.PostAsync("/gallery/bulk", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", token), new("ids", stack.Ids["harbour"].ToString(CultureInfo.InvariantCulture)), new("tags", "genuine"), new("action", "add")]), TestContext.Current.CancellationToken);
+        using var ok = await withCookies.PostAsync($"/images/{harbour}/tags/add", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", token), new("tags", "genuine")]), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         Assert.Contains("genuine", await stack.TagsOfAsync(stack.Ids["harbour"]));
     }
