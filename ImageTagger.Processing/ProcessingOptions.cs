@@ -45,6 +45,18 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan AiRecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Finished jobs are kept this long (to look into), then summed into the job archive and deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan KeepFinishedJobs { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often finished jobs are pruned. Zero turns pruning off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Jobs deleted per statement while pruning.</summary>
+    [Range(1, 1_000_000)]
+    public int PruneBatch { get; set; } = 10_000;
+
     /// <summary>Folder where thumbnails are cached, by image id (shared with the Api).</summary>
     public string ThumbnailRoot { get; set; } = Path.Combine(Path.GetTempPath(), "imagetagger", "thumbnails");
 }

@@ -68,6 +68,8 @@ public static class ProcessingServiceExtensions
         AddLane(builder.Services, "ai", [JobKinds.Describe, JobKinds.Embed], o => o.AiConcurrency);
 
         builder.Services.AddHostedService<AiRecoveryService>();
+        builder.Services.AddSingleton<JobPruner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobPruner>());
         builder.Services.AddSingleton<RescanScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RescanScheduler>());
         builder.Services.AddSingleton<FolderWatcherService>();

@@ -10,6 +10,7 @@ using ImageTagger.Catalog.Folders;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Search;
 using ImageTagger.Catalog.Tags;
+using ImageTagger.GraphQL;
 using ImageTagger.GraphQL.Execution;
 using ImageTagger.GraphQL.Relay;
 using ImageTagger.GraphQL.Types;
@@ -238,15 +239,7 @@ public static class ApiSchema
             .Argument("where", "ImageFilter")
             .Argument("orderBy", "ImageOrder", a => a.Default(ImageOrder.Newest))
             .Cost(5)
-            .Resolve(ctx => ctx.With<ImageService, Connection<ImageNode>>((images, ct) =>
-            {
-                var filter = ToFilter(ctx.Argument<Dictionary<string, object?>?>("where"));
-                var query = images.Query(filter, ctx.ArgumentOrDefault("orderBy", ImageOrder.Newest));
-                var first = Math.Clamp(ctx.ArgumentOrDefault("first", 24), 0, MaxPageSize);
-                return Connection.FromSliceAsync<ImageNode>(ctx,
-                    c => query.CountAsync(c),
-                    async (offset, count, c) => (await query.Skip(offset).Take(Math.Min(count, first)).ToListAsync(c)).Select(ImageNode.From).ToList());
-            })))
+            .Resolve(ctx => ctx.With<ImageService, Connection<ImageNode>>((images, ct) => ImagesAsync(ctx, images, ct))))
         .Field("similarImages", "[SimilarImage!]!", f => f
             .Argument("id", "ID!").Argument("first", "Int", a => a.Default(12)).Cost(10)
             .Resolve(ctx => SimilarAsync(ctx, ResolverScope.ParseId(ctx.Argument<string>("id"), "Image"), ctx.ArgumentOrDefault("first", 12))))
@@ -288,6 +281,34 @@ public static class ApiSchema
             .Resolve(ctx => ctx.With<ProgressService, ProcessingStatus>((p, ct) => p.GetStatusAsync(ResolverScope.ParseOptionalId(ctx.Argument<string?>("folderId"), "Folder"), ct))))
         .Field("settings", "[Setting!]!", ctx => ctx.With<SettingsService, IReadOnlyList<SettingValue>>((s, ct) => s.GetAsync(ct)))
         .Field("aiStatus", "AiStatus!", async ctx => ToNode(await ctx.GetRequiredService<OllamaStatusClient>().GetStatusAsync(ctx.CancellationToken))));
+
+    /// <summary>
+    /// The gallery. Cursors are keyset cursors (the last image's sort key), so a deep page is as fast as the first;
+    /// an offset cursor (<c>arrayconnection:N</c>) from an older client still pages by offset. <c>totalCount</c> is
+    /// only worked out when selected, from the kept counters where the filter allows (see <see cref="ImageService.CountAsync"/>).
+    /// </summary>
+    private static async Task<Connection<ImageNode>> ImagesAsync(IResolverContext ctx, ImageService images, CancellationToken cancellationToken)
+    {
+        var filter = ToFilter(ctx.Argument<Dictionary<string, object?>?>("where"));
+        var order = ctx.ArgumentOrDefault("orderBy", ImageOrder.Newest);
+        var first = Math.Clamp(ctx.ArgumentOrDefault("first", 24), 0, MaxPageSize);
+        var after = ctx.Argument<string?>("after");
+        if (after is not null && Connection.CursorToOffset(after) is not null)
+        {
+            var query = images.Query(filter, order);
+            return await Connection.FromSliceAsync<ImageNode>(ctx,
+                c => query.CountAsync(c),
+                async (offset, count, c) => (await query.Skip(offset).Take(Math.Min(count, first)).ToListAsync(c)).Select(ImageNode.From).ToList());
+        }
+
+        var cursor = after is null ? null : ImageCursor.TryDecode(after) is { } decoded && decoded.Order == order
+            ? decoded
+            : throw new GraphQLException($"\"{after}\" is not a cursor of this list (orderBy {order}).");
+        var page = await images.PageAsync(filter, order, first, cursor, cancellationToken);
+        var total = ctx.Selects("totalCount") ? (int)Math.Min(int.MaxValue, await images.CountAsync(filter, cancellationToken)) : 0;
+        var edges = page.Images.Select(i => new Edge<ImageNode>(ImageCursor.Of(i, order).Encode(), ImageNode.From(i))).ToList();
+        return new Connection<ImageNode>(edges, new PageInfo(page.HasNextPage, false, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor), total);
+    }
 
     private static async Task<SearchConnection> SearchAsync(IResolverContext ctx)
     {

@@ -1,5 +1,6 @@
 using ImageTagger.GraphQL;
 using ImageTagger.GraphQL.Execution;
+using ImageTagger.GraphQL.Language;
 using ImageTagger.GraphQL.Relay;
 
 namespace ImageTagger.Api.GraphQL;
@@ -36,4 +37,21 @@ internal static class ResolverScope
     public static long? ParseOptionalId(string? value, string typeName) => value is null ? null : ParseId(value, typeName);
 
     public static IReadOnlyList<long> ParseIds(IEnumerable<string>? values, string typeName) => (values ?? []).Select(v => ParseId(v, typeName)).Distinct().ToList();
+
+    /// <summary>
+    /// Whether the query selects <paramref name="field"/> directly under this field (through fragments too), so an
+    /// expensive part of a result (a count) is only worked out when asked for.
+    /// </summary>
+    public static bool Selects(this IResolverContext context, string field)
+    {
+        bool In(SelectionSetNode? set, int depth) => set is not null && depth < 16 && set.Selections.Any(s => s switch
+        {
+            FieldNode f => f.Name.Value == field,
+            InlineFragmentNode inline => In(inline.SelectionSet, depth + 1),
+            FragmentSpreadNode spread => context.Fragments.TryGetValue(spread.Name.Value, out var fragment) && In(fragment.SelectionSet, depth + 1),
+            _ => false,
+        });
+
+        return context.FieldNodes.Any(node => In(node.SelectionSet, 0));
+    }
 }

@@ -28,8 +28,69 @@ public sealed record ImageFilter
     public string? Text { get; init; }
 }
 
+/// <summary>A gallery page: the images, and whether more follow.</summary>
+public sealed record ImagePage(IReadOnlyList<Image> Images, bool HasNextPage);
+
 public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSource, JobQueue queue)
 {
+    /// <summary>
+    /// One page in <paramref name="order"/>, starting right after <paramref name="after"/> (keyset: every order ends
+    /// in the id, and each order has an index, so a deep page costs what the first one does).
+    /// </summary>
+    public async Task<ImagePage> PageAsync(ImageFilter filter, ImageOrder order, int first, ImageCursor? after, CancellationToken cancellationToken)
+    {
+        if (after is not null && after.Order != order)
+        {
+            throw new ArgumentException($"The cursor belongs to order {after.Order}, not {order}.", nameof(after));
+        }
+
+        var query = Query(filter, order);
+        if (after is not null)
+        {
+            query = After(query, after);
+        }
+
+        var rows = await query.Take(first + 1).ToListAsync(cancellationToken);
+        return new ImagePage(rows.Take(first).ToList(), rows.Count > first);
+    }
+
+    private static IQueryable<Image> After(IQueryable<Image> query, ImageCursor cursor) => cursor switch
+    {
+        { Order: ImageOrder.Oldest } => query.Where(i => i.Id > cursor.Id),
+        { Order: ImageOrder.FileName } => query.Where(i => EF.Functions.GreaterThan(ValueTuple.Create(i.FileName, i.Id), ValueTuple.Create(cursor.FileName!, cursor.Id))),
+        // Images without a capture time come last, newest id first: (has time, time, id) descending as one row comparison.
+        { Order: ImageOrder.TakenAt, TakenAt: { } taken } => query.Where(i =>
+            EF.Functions.LessThan(ValueTuple.Create(i.TakenAt != null, i.TakenAt, i.Id), ValueTuple.Create(true, (DateTimeOffset?)taken, cursor.Id))),
+        { Order: ImageOrder.TakenAt } => query.Where(i => i.TakenAt == null && i.Id < cursor.Id),
+        _ => query.Where(i => i.Id < cursor.Id),
+    };
+
+    /// <summary>
+    /// How many images match. No filter, or folder and status alone (the gallery's usual views), read the counters
+    /// the database keeps (<c>image_counts</c>: a few rows per folder); other filters count the matching rows.
+    /// </summary>
+    public async Task<long> CountAsync(ImageFilter filter, CancellationToken cancellationToken)
+    {
+        var countersSuffice = filter.Tags.Count == 0 && string.IsNullOrWhiteSpace(filter.Format) && filter.TakenFrom is null && filter.TakenTo is null
+            && filter.HasGps is null && string.IsNullOrWhiteSpace(filter.Text);
+        if (!countersSuffice)
+        {
+            return await Query(filter, ImageOrder.Newest).LongCountAsync(cancellationToken);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT coalesce(sum(images), 0)::bigint FROM image_counts
+            WHERE (@folder::bigint IS NULL OR folder_id = @folder)
+              AND CASE WHEN @status::text IS NULL THEN status <> 'Missing' ELSE status = @status END
+            """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter("folder", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)filter.FolderId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.Status?.ToString() ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public IQueryable<Image> Query(ImageFilter filter, ImageOrder order)
     {
         // Missing files are hidden unless asked for by status.

@@ -36,8 +36,12 @@ public sealed class ProgressService(NpgsqlDataSource dataSource)
             """
             SELECT kind,
                    count(*) FILTER (WHERE state = 'Queued'), count(*) FILTER (WHERE state = 'Running'),
-                   count(*) FILTER (WHERE state = 'Done'), count(*) FILTER (WHERE state = 'Parked')
-            FROM jobs WHERE (@folder::bigint IS NULL OR folder_id = @folder) AND state <> 'Cancelled'
+                   count(*) FILTER (WHERE state = 'Done') + coalesce((SELECT sum(a.jobs) FROM job_archive a
+                       WHERE a.kind = j.kind AND a.state = 'Done' AND (@folder::bigint IS NULL OR a.folder_id = @folder)), 0)::bigint,
+                   count(*) FILTER (WHERE state = 'Parked')
+            FROM (SELECT kind, state FROM jobs WHERE (@folder::bigint IS NULL OR folder_id = @folder) AND state <> 'Cancelled'
+                  -- Kinds whose jobs were all pruned still show what they did.
+                  UNION ALL SELECT DISTINCT kind, 'Archived' FROM job_archive WHERE (@folder::bigint IS NULL OR folder_id = @folder)) j
             GROUP BY kind ORDER BY kind
             """,
             connection))
@@ -86,11 +90,16 @@ public sealed class ProgressService(NpgsqlDataSource dataSource)
         return new ProcessingStatus(stages, done, done + pending + failed, pending, failed, ratePerMinute, eta, running);
     }
 
+    /// <summary>
+    /// Library totals from the counters the database keeps (<c>image_counts</c>, <c>embedding_counts</c>; exact, a
+    /// few rows each), so the dashboard costs the same at a million images as at a hundred. "Embedded" counts the
+    /// embeddings of the model with the most (one row per image and model: exact while one model is in use).
+    /// </summary>
     public async Task<LibraryStats> GetStatsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var byStatus = new List<StatusCount>();
-        await using (var command = new NpgsqlCommand("SELECT status, count(*) FROM images GROUP BY status ORDER BY status", connection))
+        await using (var command = new NpgsqlCommand("SELECT status, sum(images)::bigint FROM image_counts GROUP BY status HAVING sum(images) > 0 ORDER BY status", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -101,11 +110,11 @@ public sealed class ProgressService(NpgsqlDataSource dataSource)
 
         await using var totals = new NpgsqlCommand(
             """
-            SELECT (SELECT count(*) FROM images WHERE status <> 'Missing'),
+            SELECT (SELECT coalesce(sum(images), 0)::bigint FROM image_counts WHERE status <> 'Missing'),
                    (SELECT count(*) FROM tags WHERE usage_count > 0),
                    (SELECT count(*) FROM folders),
-                   (SELECT coalesce(sum(size_bytes), 0)::bigint FROM images WHERE status <> 'Missing'),
-                   (SELECT count(DISTINCT image_id) FROM image_embeddings)
+                   (SELECT coalesce(sum(bytes), 0)::bigint FROM image_counts WHERE status <> 'Missing'),
+                   (SELECT coalesce(max(embeddings), 0)::bigint FROM embedding_counts)
             """,
             connection);
         await using var r = await totals.ExecuteReaderAsync(cancellationToken);

@@ -294,6 +294,38 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return count;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> jobs that finished (Done or Cancelled) before <paramref name="finishedBefore"/>,
+    /// adding them to <c>job_archive</c> (per folder, kind and state) in the same statement, so the jobs table stays
+    /// bounded while progress still counts what was done. Queued, Running and Parked jobs are never touched.
+    /// Returns how many were pruned; call again while it returns <paramref name="batch"/>.
+    /// </summary>
+    public async Task<int> PruneFinishedAsync(DateTimeOffset finishedBefore, int batch = 10_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH gone AS (
+                DELETE FROM jobs WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE state IN ('Done', 'Cancelled') AND coalesce(completed_at, updated_at) < @before
+                    ORDER BY coalesce(completed_at, updated_at), id LIMIT @batch
+                    FOR UPDATE SKIP LOCKED)
+                AND state IN ('Done', 'Cancelled')
+                RETURNING coalesce(folder_id, 0) AS folder_id, kind, state),
+            summed AS (
+                INSERT INTO job_archive AS a (folder_id, kind, state, jobs)
+                SELECT folder_id, kind, state, count(*) FROM gone GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (folder_id, kind, state) DO UPDATE SET jobs = a.jobs + excluded.jobs)
+            SELECT count(*)::int FROM gone;
+            """,
+            connection);
+        command.Parameters.AddWithValue("before", finishedBefore);
+        command.Parameters.AddWithValue("batch", batch);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Counts of jobs per kind and state, the raw material of progress reporting.</summary>
     public async Task<IReadOnlyList<JobCount>> CountAsync(long? folderId = null, CancellationToken cancellationToken = default)
     {

@@ -205,7 +205,9 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
 
         if (filters.Tags.Count > 0)
         {
-            sql.Append(" AND (SELECT count(DISTINCT ft.normalized_name) FROM image_tags fit JOIN tags ft ON ft.id = fit.tag_id WHERE fit.image_id = i.id AND ft.normalized_name = ANY(@filterTags)) = @filterTagCount");
+            // Images having every tag, worked out once (not per row): the planner can hash it, and check HNSW
+            // candidates against it cheaply or, for a rare tag, rank the few tagged images exactly.
+            sql.Append(" AND i.id IN (SELECT fit.image_id FROM image_tags fit JOIN tags ft ON ft.id = fit.tag_id WHERE ft.normalized_name = ANY(@filterTags) GROUP BY fit.image_id HAVING count(*) = @filterTagCount)");
         }
 
         if (filters.TakenFrom is not null)
@@ -279,9 +281,14 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
                     WHERE similarity(t.normalized_name, w) >= @fuzzy
                         OR levenshtein_less_equal(t.normalized_name, w, 2) <= CASE WHEN length(w) >= 7 THEN 2 WHEN length(w) >= 5 THEN 1 ELSE 0 END
                 ) m
-                JOIN image_tags it ON it.tag_id = m.tag_id
-                JOIN images i ON i.id = it.image_id
-                WHERE {where}
+                -- All images of one tag share its similarity, so the lowest ids per tag are all the ranking can
+                -- use: at most @depth per matched tag, read in order from (tag_id, image_id), never a whole
+                -- popular tag's images.
+                CROSS JOIN LATERAL (
+                    SELECT i.id FROM image_tags it JOIN images i ON i.id = it.image_id
+                    WHERE it.tag_id = m.tag_id AND {where}
+                    ORDER BY it.image_id
+                    LIMIT @depth) i
                 GROUP BY i.id
                 ORDER BY rank_value DESC, i.id
                 LIMIT @depth)

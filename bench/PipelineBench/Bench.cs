@@ -28,10 +28,15 @@ internal static class Bench
         }
 
         var connectionString = ConnectionString(name);
+        await MigrateAsync(connectionString);
+        return connectionString;
+    }
+
+    public static async Task MigrateAsync(string connectionString)
+    {
         await using var provider = ImageTagger.TestSupport.Postgres.CatalogServices.Build(connectionString);
         await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(provider);
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ImageTagger.Catalog.CatalogMigrator>(scope.ServiceProvider).MigrateAsync();
-        return connectionString;
     }
 
     public static string RepoRoot

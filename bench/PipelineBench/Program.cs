@@ -35,6 +35,12 @@ if (what is "search" or "all")
     await SearchBench.RunAsync(Arg("--search-images", 10_000), Arg("--queries", 200));
 }
 
+if (what is "million")
+{
+    var sizes = (Value("--sizes") ?? "100000,1000000").Split(',').Select(int.Parse).ToArray();
+    await MillionBench.RunAsync(sizes, Arg("--queries", 200), args.Contains("--load-only"));
+}
+
 if (what is "websocket" or "all")
 {
     await SubscriptionBench.RunAsync(Arg("--events", 30), Arg("--sockets", 1_000), Arg("--rounds", 2));
