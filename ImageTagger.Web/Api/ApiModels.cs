@@ -205,3 +205,12 @@ public sealed record CrawlProgress(int PagesVisited, int PagesPending, int Pages
 public sealed record CrawlJob(string Id, int DatabaseId, string StartUrl, string State, int MaxDepth, int MaxPages, int MaxImages, bool SameHostOnly, string? FolderId, string? LastError, DateTimeOffset CreatedAt, CrawlProgress Progress);
 
 public sealed record CrawlJobPayload(CrawlJob? CrawlJob, IReadOnlyList<UserError> Errors);
+
+public sealed record ImageId(int DatabaseId);
+
+/// <summary>One page of image ids in list order, with where the next page starts.</summary>
+public sealed record IdPage(IReadOnlyList<int> Ids, bool HasNextPage, string? EndCursor)
+{
+    public static IdPage From(Connection<ImageId> connection) =>
+        new(connection.Nodes.Select(n => n.DatabaseId).ToList(), connection.PageInfo.HasNextPage, connection.PageInfo.EndCursor);
+}
