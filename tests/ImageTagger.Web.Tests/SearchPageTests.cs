@@ -54,6 +54,13 @@ public sealed class SearchPageTests(LibraryStack stack, BrowserFixture browser) 
         Assert.Equal("same page", await page.EvaluateAsync<string>("() => window.__searchMarker"));
         Assert.Equal(0, loads);
         Assert.Equal(history, await page.EvaluateAsync<int>("() => history.length")); // replaced, not pushed
+
+        // An in-app link to another search (as the tags on a detail page are) is followed by the same page.
+        await page.EvaluateAsync("() => Blazor.navigateTo('/search?q=sofa&mode=Keyword')");
+        await Expect(SearchBox(page)).ToHaveValueAsync("sofa");
+        await Expect(page.GetByTestId("result")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("result").First).ToContainTextAsync("cat.jpg");
+        Assert.Equal("same page", await page.EvaluateAsync<string>("() => window.__searchMarker"));
         await session.ScreenshotAsync("search-typing");
         Assert.Empty(session.PageErrors);
     }

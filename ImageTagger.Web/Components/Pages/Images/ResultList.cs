@@ -39,9 +39,7 @@ public sealed class ResultList
 
     public static ResultList FromUrl(string url)
     {
-        var question = url.IndexOf('?', StringComparison.Ordinal);
-        var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var query = question < 0 ? "" : hash > question ? url[question..hash] : url[question..];
+        var query = SearchState.QueryStringOf(url);
         var pairs = QueryHelpers.ParseQuery(query);
         var from = pairs.TryGetValue("from", out var f) ? f : StringValues.Empty;
         if (from.Contains("search"))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImageTagger.Web.Api;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 
 namespace ImageTagger.Web.Components.Pages.Search;
 
@@ -34,6 +35,7 @@ public sealed partial class SearchPage
     protected override async Task OnInitializedAsync()
     {
         SetState(SearchState.FromUrl(Navigation.Uri));
+        Navigation.LocationChanged += OnLocationChanged;
         if (Data is not null)
         {
             return;
@@ -42,6 +44,27 @@ public sealed partial class SearchPage
         var folders = LoadAsync(Api.GetFoldersAsync);
         var results = _state.IsEmpty ? Task.FromResult<SearchResults?>(null) : LoadAsync(ct => FetchAsync(_state, null, ct));
         Data = new SearchPageData(await results, await folders);
+    }
+
+    /// <summary>
+    /// The URL changed under the page (an in-app link to another search, back/forward): follow it. The router does not set
+    /// this parameterless page's parameters again, hence the event. The page's own replaces match its state already.
+    /// </summary>
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        var fromUrl = SearchState.FromUrl(e.Location);
+        if (Data is null || fromUrl.Url() == _state.Url() || new Uri(e.Location).AbsolutePath != "/search")
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            var change = ChangeAsync(fromUrl, navigate: false);
+            StateHasChanged();
+            await change;
+            StateHasChanged();
+        });
     }
 
     private Task OnQueryChangedAsync(string? text) => ChangeAsync(_state.WithQuery(text));
@@ -86,15 +109,19 @@ public sealed partial class SearchPage
     }
 
     /// <summary>Applies a new search: URL first (replace, no history entry, no page load), then the results.</summary>
-    private async Task ChangeAsync(SearchState next)
+    private async Task ChangeAsync(SearchState next, bool navigate = true)
     {
-        if (next == _state && Data?.Results is not null)
+        if (next.Url() == _state.Url() && Data?.Results is not null)
         {
             return;
         }
 
         SetState(next);
-        Navigation.NavigateTo(next.Url(), new NavigationOptions { ReplaceHistoryEntry = true });
+        if (navigate)
+        {
+            Navigation.NavigateTo(next.Url(), new NavigationOptions { ReplaceHistoryEntry = true });
+        }
+
         var token = await RestartAsync(ref _pending);
         if (next.IsEmpty)
         {
@@ -183,6 +210,7 @@ public sealed partial class SearchPage
 
     protected override void Dispose(bool disposing)
     {
+        Navigation.LocationChanged -= OnLocationChanged;
         _pending?.Dispose();
         _pendingTags?.Dispose();
         base.Dispose(disposing);

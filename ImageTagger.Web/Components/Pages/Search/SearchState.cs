@@ -19,12 +19,14 @@ public sealed record SearchState(string Query, SearchMode Mode, IReadOnlyList<st
     public static SearchState Empty { get; } = new("", SearchMode.Hybrid, [], null);
 
     /// <summary>Reads the state from an absolute or relative URL (only its query string matters).</summary>
-    public static SearchState FromUrl(string url)
+    public static SearchState FromUrl(string url) => Parse(QueryHelpers.ParseQuery(QueryStringOf(url)));
+
+    /// <summary>The query string of a URL, with its '?' ("" when it has none), without the fragment.</summary>
+    internal static string QueryStringOf(string url)
     {
         var question = url.IndexOf('?', StringComparison.Ordinal);
         var hash = url.IndexOf('#', StringComparison.Ordinal);
-        var query = question < 0 ? "" : hash > question ? url[question..hash] : url[question..];
-        return Parse(QueryHelpers.ParseQuery(query));
+        return question < 0 ? "" : hash > question ? url[question..hash] : url[question..];
     }
 
     public static SearchState Parse(IReadOnlyDictionary<string, StringValues> query)
