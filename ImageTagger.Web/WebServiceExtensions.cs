@@ -1,8 +1,6 @@
 using ImageTagger.Web.Api;
 using ImageTagger.Web.Components.Pages.Crawl;
 using ImageTagger.Web.Components.Pages.Folders;
-using ImageTagger.Web.Components.Pages.Images;
-using ImageTagger.Web.Components.Pages.Search;
 using ImageTagger.Web.Components.Pages.Settings;
 using ImageTagger.Web.Components.Pages.Tags;
 using ImageTagger.Web.Media;
@@ -110,8 +108,6 @@ public static class WebServiceExtensions
     {
         app.MapFolderEndpoints();
         app.MapCrawlEndpoints();
-        app.MapImageEndpoints();
-        app.MapSearchEndpoints();
         app.MapTagEndpoints();
         app.MapSettingsEndpoints();
         return app;

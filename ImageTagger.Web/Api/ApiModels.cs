@@ -224,3 +224,12 @@ public sealed record GalleryImage(
     [JsonIgnore]
     public ImageSummary Summary => new(Id, DatabaseId, FileName, Status, Width, Height, TakenAt, Description);
 }
+
+public sealed record ImageId(int DatabaseId);
+
+/// <summary>One page of image ids in list order, with where the next page starts.</summary>
+public sealed record IdPage(IReadOnlyList<int> Ids, bool HasNextPage, string? EndCursor)
+{
+    public static IdPage From(Connection<ImageId> connection) =>
+        new(connection.Nodes.Select(n => n.DatabaseId).ToList(), connection.PageInfo.HasNextPage, connection.PageInfo.EndCursor);
+}

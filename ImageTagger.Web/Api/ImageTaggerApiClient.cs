@@ -246,6 +246,32 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             new { where = filter, first, after },
             data => data.Get<Connection<GalleryImage>>("images"), cancellationToken);
 
+    /// <summary>The image ids of one page of a search, in rank order (previous/next on the detail page).</summary>
+    public Task<IdPage> GetSearchIdsAsync(SearchQuery query, CancellationToken cancellationToken) =>
+        QueryAsync<IdPage>(
+            """
+            query SearchIds($query: String!, $mode: SearchMode, $tags: [String!], $folderId: ID, $first: Int, $after: String) {
+              search(query: $query, mode: $mode, tags: $tags, folderId: $folderId, first: $first, after: $after) {
+                pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { databaseId } }
+              }
+            }
+            """,
+            new { query = query.Query, mode = query.Mode, tags = query.Tags, folderId = query.FolderId, first = query.First, after = query.After },
+            data => IdPage.From(data.Get<Connection<ImageId>>("search")), cancellationToken);
+
+    /// <summary>The image ids of one page of the library under a filter (the Api's <c>ImageFilter</c> fields), newest first.</summary>
+    public Task<IdPage> GetImageIdsAsync(IReadOnlyDictionary<string, object?> where, int first, string? after, CancellationToken cancellationToken) =>
+        QueryAsync<IdPage>(
+            """
+            query ImageIds($where: ImageFilter, $first: Int, $after: String) {
+              images(where: $where, first: $first, after: $after, orderBy: NEWEST) {
+                pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { databaseId } }
+              }
+            }
+            """,
+            new { where, first, after },
+            data => IdPage.From(data.Get<Connection<ImageId>>("images")), cancellationToken);
+
     private const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
 

@@ -69,13 +69,9 @@ public sealed class FolderProcessingTests(ProcessingStack stack, BrowserFixture 
         await LibraryPagesTests.WaitForImagesAsync(page, ".image-grid img");
         await session.ScreenshotAsync("dashboard-processed");
 
-        // The described images are searchable and show their AI tags.
+        // The described images are in the gallery.
         await page.GotoAsync("/gallery");
         await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync(photos.ToString(CultureInfo.InvariantCulture));
-        await page.Locator("#gallery-grid a.file-name").First.ClickAsync();
-        await Expect(page.GetByTestId("image-status")).ToHaveTextAsync("Done");
-        await Expect(page.GetByTestId("description")).Not.ToHaveTextAsync("No description yet.");
-        await Expect(page.Locator("#image-tags .chip").First).ToBeVisibleAsync();
 
         // Folder operations: scan now, deactivate, counts.
         await page.GotoAsync("/folders");
