@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ImageTagger's benchmarks side by side with their baselines and prints markdown tables.
-#   bash bench/run.sh [ingest|saturation|aiclient|rescan|search|websocket|graphql|all] [--images N] [--runs N] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
+#   bash bench/run.sh [ingest|offline|saturation|aiclient|rescan|search|websocket|graphql|all] [--images N] [--runs N] [--offline] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
 # Needs what scripts/setup.sh installs, plus python3-pil for the classic baseline; uses the test PostgreSQL
 # (127.0.0.1:55433, started here if needed) and creates bench_* databases in it.
 set -euo pipefail

@@ -46,6 +46,7 @@ public sealed class MiniLmTextEmbedder(OfflineModels models) : IDisposable
     {
         if (_encoder.IsValueCreated)
         {
+            models.WaitForRuns();
             _encoder.Value.Dispose();
         }
     }

@@ -11,7 +11,7 @@ public sealed class OfflineModelsMissingException(string message) : Exception(me
 /// (intra-op threads, sequential execution) and one concurrency gate per process, so the models never take
 /// the cores libvips needs. Sessions are created lazily, once, by their model classes.
 /// </summary>
-public sealed class OfflineModels(IOptions<OfflineAiOptions> options) : IDisposable
+public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options) : IDisposable
 {
     public const string OcrDetectionFile = "OfflineModels/ocr/ch_PP-OCRv4_det_infer.onnx";
     public const string OcrRecognitionFile = "OfflineModels/ocr/ch_PP-OCRv4_rec_infer.onnx";
@@ -19,9 +19,17 @@ public sealed class OfflineModels(IOptions<OfflineAiOptions> options) : IDisposa
     public const string ResNetFile = "DnnImageModels/ResNet18Onnx/ResNet18.onnx";
     public const string ResNetPreprocessFile = "DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx";
 
-    private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    // The budget is fixed for the life of the process; the stage switches follow settings as they change.
+    private readonly SemaphoreSlim _gate = new(options.CurrentValue.MaxConcurrency, options.CurrentValue.MaxConcurrency);
+    private readonly int _intraOpThreads = options.CurrentValue.IntraOpThreads;
 
-    public OfflineAiOptions Options { get; } = options.Value;
+    /// <summary>For tools and tests: fixed options.</summary>
+    public OfflineModels(OfflineAiOptions options)
+        : this(new FixedOptionsMonitor(options))
+    {
+    }
+
+    public OfflineAiOptions Options => options.CurrentValue;
 
     public string Directory => Options.ModelDirectory is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
 
@@ -64,7 +72,7 @@ public sealed class OfflineModels(IOptions<OfflineAiOptions> options) : IDisposa
     {
         var session = new SessionOptions
         {
-            IntraOpNumThreads = Options.IntraOpThreads,
+            IntraOpNumThreads = _intraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             EnableCpuMemArena = false,
@@ -90,15 +98,48 @@ public sealed class OfflineModels(IOptions<OfflineAiOptions> options) : IDisposa
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _running);
         try
         {
-            return await Task.Run(work, cancellationToken);
+            // Either this run sees the models closing, or the closing side sees this run and waits for it.
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _closing) != 0, this);
+
+            // A thread of its own, not the pool's: a run takes up to seconds of CPU, and job heartbeats must not wait
+            // behind it. Not cancellable once started (a native run cannot stop halfway): it finishes first.
+            return await Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
+            Interlocked.Decrement(ref _running);
             _gate.Release();
         }
     }
 
+    /// <summary>
+    /// Refuses new runs and waits until none is in flight, so a session is never freed under a running inference
+    /// (ONNX Runtime crashes the process then). The models call it from Dispose; runs take seconds at most.
+    /// </summary>
+    public void WaitForRuns()
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        var deadline = Environment.TickCount64 + 60_000;
+        while (Volatile.Read(ref _running) > 0 && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    private int _running;
+    private int _closing;
+
     public void Dispose() => _gate.Dispose();
+
+    private sealed class FixedOptionsMonitor(OfflineAiOptions value) : IOptionsMonitor<OfflineAiOptions>
+    {
+        public OfflineAiOptions CurrentValue => value;
+
+        public OfflineAiOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<OfflineAiOptions, string?> listener) => null;
+    }
 }

@@ -244,6 +244,7 @@ public sealed class PaddleOcr(OfflineModels models) : IDisposable
     {
         if (_model.IsValueCreated)
         {
+            models.WaitForRuns();
             _model.Value.Detector.Dispose();
             _model.Value.Recognizer.Dispose();
         }

@@ -55,6 +55,7 @@ public sealed class ResNetImageFeaturizer(OfflineModels models) : IDisposable
     {
         if (_sessions.IsValueCreated)
         {
+            models.WaitForRuns();
             _sessions.Value.Prep.Dispose();
             _sessions.Value.Net.Dispose();
         }

@@ -1,14 +1,13 @@
 using ImageTagger.Ai.Offline;
 using ImageTagger.Imaging.Pixels;
 using ImageTagger.TestSupport.Images;
-using Microsoft.Extensions.Options;
 
 namespace ImageTagger.Ai.Tests.Offline;
 
 /// <summary>The real offline models (the ONNX files the build copies beside the tests) on small, real inputs.</summary>
 public sealed class OfflineModelTests : IDisposable
 {
-    private readonly OfflineModels _models = new(Options.Create(new OfflineAiOptions()));
+    private readonly OfflineModels _models = new(new OfflineAiOptions());
     private readonly TempImageDirectory _dir = new("it-offline-");
 
     [Fact]
@@ -19,16 +18,25 @@ public sealed class OfflineModelTests : IDisposable
     }
 
     [Fact]
+    public void The_catalog_stores_the_offline_vectors_under_the_models_own_names_and_dimensions()
+    {
+        Assert.Equal(Catalog.Embeddings.OfflineEmbeddingModels.Text, MiniLmTextEmbedder.ModelName);
+        Assert.Equal(Catalog.Embeddings.OfflineEmbeddingModels.TextDimensions, MiniLmTextEmbedder.Dimensions);
+        Assert.Equal(Catalog.Embeddings.OfflineEmbeddingModels.Image, ResNetImageFeaturizer.ModelName);
+        Assert.Equal(Catalog.Embeddings.OfflineEmbeddingModels.ImageDimensions, ResNetImageFeaturizer.Dimensions);
+    }
+
+    [Fact]
     public void Missing_model_files_are_named_in_a_clear_error()
     {
-        using var models = new OfflineModels(Options.Create(new OfflineAiOptions { ModelDirectory = _dir.Path }));
+        using var models = new OfflineModels(new OfflineAiOptions { ModelDirectory = _dir.Path });
         var error = Assert.Throws<OfflineModelsMissingException>(models.Verify);
         Assert.Contains(OfflineModels.OcrDetectionFile, error.Message, StringComparison.Ordinal);
         Assert.Contains(OfflineModels.ResNetFile, error.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/setup.sh", error.Message, StringComparison.Ordinal);
 
         // A stage that is off needs no files.
-        using var ocrOff = new OfflineModels(Options.Create(new OfflineAiOptions { ModelDirectory = _dir.Path, Ocr = false, Features = false }));
+        using var ocrOff = new OfflineModels(new OfflineAiOptions { ModelDirectory = _dir.Path, Ocr = false, Features = false });
         ocrOff.Verify();
     }
 
