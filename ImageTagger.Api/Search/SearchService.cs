@@ -87,8 +87,24 @@ public sealed partial class SearchService(
         }
     }
 
-    private async Task<QueryEmbedding?> EmbedOfflineQueryAsync(string query, CancellationToken cancellationToken) =>
-        new(OfflineEmbeddingModels.Text, await offlineEmbedder.EmbedAsync(query, cancellationToken));
+    /// <summary>The query through the offline text model, within the same budget as Ollama's; too busy means no offline branch.</summary>
+    private async Task<QueryEmbedding?> EmbedOfflineQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(s_queryEmbeddingBudget);
+        try
+        {
+            return new(OfflineEmbeddingModels.Text, await offlineEmbedder.EmbedAsync(query, budget.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogOfflineEmbeddingBusy(logger);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The offline text model did not embed the query within the budget; searching without it")]
+    private static partial void LogOfflineEmbeddingBusy(ILogger logger);
 
     /// <summary>For tests and the "test connection" action: try the model again right away.</summary>
     public static void ResetAvailability() => Interlocked.Exchange(ref s_unavailableUntilTicks, 0);
