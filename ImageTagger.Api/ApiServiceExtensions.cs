@@ -1,3 +1,4 @@
+using ImageTagger.Ai.Offline;
 using System.Net;
 using ImageTagger.Ai;
 using ImageTagger.Api.Crawl;
@@ -29,6 +30,7 @@ public static class ApiServiceExtensions
         builder.AddCatalog();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOllamaAi(builder.Configuration);
+        services.AddOfflineAi(builder.Configuration);
         services.AddImaging(builder.Configuration);
         services.AddSingleton(new ThumbnailStore(builder.Configuration["Storage:ThumbnailRoot"] ?? Path.Combine(Path.GetTempPath(), "imagetagger", "thumbnails")));
         services.AddHostedService<Imaging.Privacy.ThumbnailCacheScrubber>();
@@ -44,6 +46,7 @@ public static class ApiServiceExtensions
         services.AddScoped<ImageService>();
         services.AddScoped<TagService>();
         services.AddScoped<SearchService>();
+        services.AddScoped<Offline.OfflineAiService>();
         services.AddScoped<SettingsService>();
         services.AddSingleton<ProgressService>();
         services.AddSingleton<ProgressEvents>();

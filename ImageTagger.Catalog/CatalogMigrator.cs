@@ -17,7 +17,10 @@ public sealed class CatalogMigrator(CatalogDbContext db, NpgsqlDataSource dataSo
         {
             await db.Database.MigrateAsync(ct);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await EmbeddingIndex.EnsureAsync(connection, embeddingOptions.Value.Dimensions, ct);
+            foreach (var dimensions in new[] { embeddingOptions.Value.Dimensions, OfflineEmbeddingModels.TextDimensions, OfflineEmbeddingModels.ImageDimensions }.Distinct())
+            {
+                await EmbeddingIndex.EnsureAsync(connection, dimensions, ct);
+            }
 
             // The migrations may have created the vector extension after a pool had loaded the database's types:
             // without a reload, that pool (ours, and EF's, which is shared process-wide) cannot read a vector.

@@ -51,6 +51,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobNotifications>();
         services.AddSingleton<EmbeddingStore>();
+        services.AddSingleton<Similarity.VisualSimilarity>();
         services.AddOptions<Search.SearchOptions>().Bind(builder.Configuration.GetSection(Search.SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Search.ImageSearch>();
         services.AddScoped<CatalogMigrator>();

@@ -17,6 +17,13 @@ public sealed class ProcessingOptions
     [Range(1, 256)]
     public int AiConcurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Jobs in flight for the offline models (ocr, features, text-embed). Two keep one model run busy while the other
+    /// job reads or writes; the models' own limit (OfflineAi:MaxConcurrency) bounds the CPU they take.
+    /// </summary>
+    [Range(1, 64)]
+    public int OfflineConcurrency { get; set; } = 2;
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 

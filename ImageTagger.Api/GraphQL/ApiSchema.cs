@@ -41,6 +41,7 @@ public static class ApiSchema
         ConfigureQueries(schema);
         ConfigureMutations(schema);
         Crawl.CrawlSchema.Configure(schema);
+        Offline.OfflineSchema.Configure(schema, LoadImageAsync);
         schema.Subscription(s => s
             .Field("processingProgress", "ProcessingStatus!", f => f
                 .Description("Processing progress, pushed whenever jobs finish (at most twice a second).")
@@ -143,14 +144,15 @@ public static class ApiSchema
             .Field("node", "Image!")
             .Field("score", "Float!", f => f.Description("Fused rank score: higher is better."))
             .Field("signals", "[SearchSignal!]!", f => f.Description("Which searches found this image."))
-            .Field("similarity", "Float", f => f.Description("Cosine similarity to the query, when found semantically."))
+            .Field("similarity", "Float", f => f.Description("Cosine similarity to the query, when found semantically (the higher of the two models' when both found it)."))
             .Field("keywordRank", "Float", f => f.Description("Full-text rank, when found by keyword.")));
         schema.Object<SearchConnection>("SearchResultConnection", o => o
             .Field("edges", "[SearchEdge!]!")
             .Field("pageInfo", "PageInfo!")
             .Field("totalCount", "Int!")
             .Field("modeUsed", "SearchMode!", f => f.Description("The mode that ran (semantic falls back to keyword when the model is unreachable)."))
-            .Field("notice", "String", f => f.Description("Why results may differ from what was asked, e.g. semantic search unavailable.")));
+            .Field("notice", "String", f => f.Description("Why results may differ from what was asked, e.g. semantic search unavailable."))
+            .Field("signalsUsed", "[SearchSignal!]!", f => f.Description("The searches that ran: FULL_TEXT/FUZZY_TAG (keyword), SEMANTIC (Ollama embedding), OFFLINE_SEMANTIC (offline text model).")));
         schema.Object<StageProgress>("StageProgress", o => o
             .Field("kind", "String!").Field("queued", "Int!", ctx => (int)ctx.Parent<StageProgress>().Queued)
             .Field("running", "Int!", ctx => (int)ctx.Parent<StageProgress>().Running).Field("done", "Int!", ctx => (int)ctx.Parent<StageProgress>().Done)
@@ -334,7 +336,8 @@ public static class ApiSchema
             Enum.GetValues<SearchSignals>().Where(s => s != SearchSignals.None && p.First.Signals.HasFlag(s)).ToList(),
             p.First.Similarity, p.First.KeywordRank)).ToList();
         var pageInfo = new PageInfo(offset + result.Hits.Count < result.TotalCandidates, offset > 0, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor);
-        return new SearchConnection(edges, pageInfo, result.TotalCandidates, result.ModeUsed, result.Notice);
+        return new SearchConnection(edges, pageInfo, result.TotalCandidates, result.ModeUsed, result.Notice,
+            Enum.GetValues<SearchSignals>().Where(s => s != SearchSignals.None && result.SignalsUsed.HasFlag(s)).ToList());
     }
 
     private static ImageFilter ToFilter(Dictionary<string, object?>? where)

@@ -30,7 +30,10 @@ public sealed record ImageNode(
     string? SourcePageUrl,
     string? AltText,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ModifiedAt)
+    DateTimeOffset ModifiedAt,
+    string? OcrText = null,
+    float? OcrConfidence = null,
+    DateTimeOffset? OcrAt = null)
 {
     public long DatabaseId => Id;
 
@@ -39,7 +42,8 @@ public sealed record ImageNode(
         i.CameraMake is null && i.CameraModel is null && i.Lens is null ? null : new CameraInfo(i.CameraMake, i.CameraModel, i.Lens),
         i.Latitude is { } lat && i.Longitude is { } lon ? new GeoPoint(lat, lon, i.Altitude) : null,
         (i.Exif ?? []).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new ExifEntry(e.Key, e.Value)).ToList(),
-        i.Description, i.DescriptionModel, i.DescribedAt, i.Status, i.Error, i.DuplicateOfId, i.SourceUrl, i.SourcePageUrl, i.AltText, i.CreatedAt, i.ModifiedAt);
+        i.Description, i.DescriptionModel, i.DescribedAt, i.Status, i.Error, i.DuplicateOfId, i.SourceUrl, i.SourcePageUrl, i.AltText, i.CreatedAt, i.ModifiedAt,
+        i.OcrText, i.OcrConfidence, i.OcrAt);
 }
 
 public sealed record CameraInfo(string? Make, string? Model, string? Lens);
@@ -68,7 +72,7 @@ public sealed record SimilarImage(ImageNode Image, double Similarity);
 
 public sealed record SearchEdge(string Cursor, ImageNode Node, double Score, IReadOnlyList<SearchSignals> Signals, double? Similarity, double? KeywordRank);
 
-public sealed record SearchConnection(IReadOnlyList<SearchEdge> Edges, ImageTagger.GraphQL.Relay.PageInfo PageInfo, int TotalCount, SearchMode ModeUsed, string? Notice);
+public sealed record SearchConnection(IReadOnlyList<SearchEdge> Edges, ImageTagger.GraphQL.Relay.PageInfo PageInfo, int TotalCount, SearchMode ModeUsed, string? Notice, IReadOnlyList<SearchSignals> SignalsUsed);
 
 public sealed record UserError(string Code, string Message, string? Field = null);
 

@@ -221,6 +221,9 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
     /// <summary>After a description or tag change: new embedding, and new metadata in the file where the folder asks for it.</summary>
     public async Task QueueFollowUpsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> imageIds, CancellationToken cancellationToken)
     {
+        // The offline text embedding covers every image (described or not): its text includes the tags.
+        await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.TextEmbed, imageIds, folderId: null, priority: 5, cancellationToken: cancellationToken);
+
         var byFolder = new Dictionary<long, (List<long> Ids, bool WriteBack)>();
         await using (var select = new NpgsqlCommand(
             "SELECT i.id, i.folder_id, f.write_back_mode <> 'None' FROM images i JOIN folders f ON f.id = i.folder_id WHERE i.id = ANY(@ids) AND i.description IS NOT NULL",

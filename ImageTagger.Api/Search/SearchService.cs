@@ -1,7 +1,9 @@
 using ImageTagger.Ai;
+using ImageTagger.Ai.Offline;
 using ImageTagger.Ai.Tagging;
 using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Search;
+using ImageTagger.Catalog.Similarity;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,9 @@ public sealed partial class SearchService(
     ImageSearch search,
     EmbeddingStore embeddings,
     IEmbeddingGenerator<string, Embedding<float>> generator,
+    MiniLmTextEmbedder offlineEmbedder,
+    VisualSimilarity visual,
+    IOptionsMonitor<OfflineAiOptions> offline,
     IOptions<OllamaOptions> ollama,
     TimeProvider timeProvider,
     ILogger<SearchService> logger)
@@ -26,21 +31,26 @@ public sealed partial class SearchService(
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
-        // The keyword branch starts while the query is being embedded.
+        // The keyword branch starts while the query is being embedded (by Ollama and, offline, by MiniLM, side by side).
+        var blank = string.IsNullOrWhiteSpace(request.Query);
         return await search.SearchWhileEmbeddingAsync(
             request,
-            ct => string.IsNullOrWhiteSpace(request.Query) ? Task.FromResult<QueryEmbedding?>(null) : EmbedQueryAsync(request.Query, ct),
+            ct => blank ? Task.FromResult<QueryEmbedding?>(null) : EmbedQueryAsync(request.Query, ct),
+            blank || !offline.CurrentValue.TextEmbeddings ? null : ct => EmbedOfflineQueryAsync(request.Query, ct),
             cancellationToken);
     }
 
-    /// <summary>Images whose embeddings are nearest to this image's (itself excluded).</summary>
+    /// <summary>
+    /// Images whose embeddings are nearest to this image's (itself excluded); without an Ollama embedding (no AI
+    /// server), the visually nearest by the offline image features.
+    /// </summary>
     public async Task<IReadOnlyList<VectorHit>> SimilarAsync(long imageId, int first, CancellationToken cancellationToken)
     {
         var model = ollama.Value.EmbeddingModel;
         var own = await embeddings.GetAsync(imageId, model, cancellationToken);
         if (own is null)
         {
-            return [];
+            return [.. (await visual.SimilarAsync(imageId, first, 0, cancellationToken)).Select(h => new VectorHit(h.ImageId, 1 - h.Similarity))];
         }
 
         var hits = await embeddings.NearestAsync(own.Vector, model, Math.Clamp(first, 1, 100) + 1, cancellationToken: cancellationToken);
@@ -76,6 +86,25 @@ public sealed partial class SearchService(
             return null;
         }
     }
+
+    /// <summary>The query through the offline text model, within the same budget as Ollama's; too busy means no offline branch.</summary>
+    private async Task<QueryEmbedding?> EmbedOfflineQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(s_queryEmbeddingBudget);
+        try
+        {
+            return new(OfflineEmbeddingModels.Text, await offlineEmbedder.EmbedAsync(query, budget.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogOfflineEmbeddingBusy(logger);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The offline text model did not embed the query within the budget; searching without it")]
+    private static partial void LogOfflineEmbeddingBusy(ILogger logger);
 
     /// <summary>For tests and the "test connection" action: try the model again right away.</summary>
     public static void ResetAvailability() => Interlocked.Exchange(ref s_unavailableUntilTicks, 0);

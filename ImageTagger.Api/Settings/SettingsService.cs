@@ -36,7 +36,10 @@ public sealed class SettingsService(CatalogDbContext db, IConfiguration configur
         new("Ollama:MaxTags", "Most tags kept per image", v => IntRange(v, 1, 50)),
         new("Processing:AiConcurrency", "AI jobs in flight per processing instance", v => IntRange(v, 1, 64)),
         new("Imaging:ThumbnailSizes", "Thumbnail sizes in pixels, comma separated", ThumbnailSizes),
-        new("Crawl:AllowPrivateAddresses", "Allow crawling loopback and private network addresses (true/false)", v => bool.TryParse(v, out _) ? null : "must be true or false"),
+        new("Crawl:AllowPrivateAddresses", "Allow crawling loopback and private network addresses (true/false)", Bool),
+        new("OfflineAi:Ocr", "Read text in photos with the offline OCR model (true/false)", Bool),
+        new("OfflineAi:Features", "Offline image features: similar images, near-duplicates, tag suggestions (true/false)", Bool),
+        new("OfflineAi:TextEmbeddings", "Offline text embeddings: search by meaning with no AI server (true/false)", Bool),
         new("Folders:DefaultWriteBackMode", "Write-back for new folders: None, Embedded or Sidecar", v => Enum.TryParse<Catalog.Folders.WriteBackMode>(v, true, out _) ? null : "must be None, Embedded or Sidecar"),
     ];
 
@@ -111,8 +114,11 @@ public sealed class SettingsService(CatalogDbContext db, IConfiguration configur
         "Imaging:ThumbnailSizes" => string.Join(",", imaging.Value.EffectiveThumbnailSizes),
         "Folders:DefaultWriteBackMode" => nameof(Catalog.Folders.WriteBackMode.None),
         "Crawl:AllowPrivateAddresses" => "false",
+        "OfflineAi:Ocr" or "OfflineAi:Features" or "OfflineAi:TextEmbeddings" => "true",
         _ => null,
     };
+
+    private static string? Bool(string value) => bool.TryParse(value, out _) ? null : "must be true or false";
 
     private static string? ModelName(string value) =>
         value.Trim().Length is >= 1 and <= 200 && !value.Any(char.IsWhiteSpace) ? null : "must be a model name like llava:7b";

@@ -21,9 +21,11 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
     /// </summary>
     public async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long imageId, string model, ReadOnlyMemory<float> embedding, string contentHash, CancellationToken cancellationToken = default)
     {
-        if (embedding.Length != _dimensions)
+        // The offline models have fixed dimensions of their own (OfflineEmbeddingModels); any other model is the configured one.
+        var dimensions = OfflineEmbeddingModels.DimensionsOf(model, _dimensions);
+        if (embedding.Length != dimensions)
         {
-            throw new ArgumentException($"Embedding has {embedding.Length} dimensions; the catalog is configured for {_dimensions} (Embedding:Dimensions).", nameof(embedding));
+            throw new ArgumentException($"Embedding has {embedding.Length} dimensions; {model} is stored with {dimensions} (Embedding:Dimensions for the Ollama model).", nameof(embedding));
         }
 
         await using var command = new NpgsqlCommand(
@@ -37,7 +39,7 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
             transaction);
         command.Parameters.AddWithValue("imageId", imageId);
         command.Parameters.AddWithValue("model", model);
-        command.Parameters.AddWithValue("dimensions", _dimensions);
+        command.Parameters.AddWithValue("dimensions", dimensions);
         command.Parameters.AddWithValue("embedding", new Vector(embedding));
         command.Parameters.AddWithValue("hash", contentHash);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -78,7 +80,7 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlRawAsync(settings, ct);
-            var nearest = await Nearest(db, vector, model, _dimensions)
+            var nearest = await Nearest(db, vector, model, OfflineEmbeddingModels.DimensionsOf(model, _dimensions))
                 .Take(limit)
                 .ToListAsync(ct);
             await transaction.CommitAsync(ct);

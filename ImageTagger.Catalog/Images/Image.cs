@@ -43,6 +43,13 @@ public sealed class Image
     public string? SourcePageUrl { get; set; }
     public string? AltText { get; set; }
 
+    /// <summary>Text read from the picture by the offline OCR model (lines top to bottom); null until read, empty when none.</summary>
+    public string? OcrText { get; set; }
+
+    /// <summary>Mean recognition confidence (0-1) of the kept OCR lines; null when no text was found.</summary>
+    public float? OcrConfidence { get; set; }
+    public DateTimeOffset? OcrAt { get; set; }
+
     public ImageStatus Status { get; set; } = ImageStatus.Discovered;
     public string? Error { get; set; }
     public DateTimeOffset? WrittenBackAt { get; set; }

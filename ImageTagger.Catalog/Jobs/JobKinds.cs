@@ -18,6 +18,15 @@ public static class JobKinds
     /// <summary>Write description and keywords into the file or a sidecar. Payload: imageId.</summary>
     public const string WriteBack = "writeback";
 
+    /// <summary>Read text in the picture with the offline OCR model (issue 21). Payload: imageId.</summary>
+    public const string Ocr = "ocr";
+
+    /// <summary>Offline ResNet18 image features: similar images, near-duplicates, suggestions. Payload: imageId.</summary>
+    public const string Features = "features";
+
+    /// <summary>Embed the image's text (OCR, names, keywords, tags, description) with the offline MiniLM model. Payload: imageId.</summary>
+    public const string TextEmbed = "text-embed";
+
     /// <summary>Crawl a website for images. Payload: crawlId.</summary>
     public const string Crawl = "crawl";
 
@@ -30,7 +39,7 @@ public static class JobKinds
     /// </summary>
     public static int StagePriority(string kind) => kind switch
     {
-        WriteBack or Embed => 1,
+        WriteBack or Embed or TextEmbed => 1,
         _ => 0,
     };
 }

@@ -31,7 +31,14 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
     /// query; the semantic branch then runs on its own connection, so hybrid costs about the slower branch, not
     /// the sum. When the embedding comes back null, semantic and hybrid fall back to keyword with a notice.
     /// </summary>
-    public async Task<SearchResult> SearchWhileEmbeddingAsync(SearchRequest request, Func<CancellationToken, Task<QueryEmbedding?>> embedQuery, CancellationToken cancellationToken = default)
+    public Task<SearchResult> SearchWhileEmbeddingAsync(SearchRequest request, Func<CancellationToken, Task<QueryEmbedding?>> embedQuery, CancellationToken cancellationToken = default) =>
+        SearchWhileEmbeddingAsync(request, embedQuery, null, cancellationToken);
+
+    /// <summary>
+    /// As above, with a second, offline query embedding (MiniLM over the images' text, issue 21): used alone when the
+    /// Ollama embedding is unavailable, fused with it when both exist. The result says which lists ran.
+    /// </summary>
+    public async Task<SearchResult> SearchWhileEmbeddingAsync(SearchRequest request, Func<CancellationToken, Task<QueryEmbedding?>> embedQuery, Func<CancellationToken, Task<QueryEmbedding?>>? embedOfflineQuery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedQuery);
         var words = QueryWords(request.Query);
@@ -39,19 +46,27 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keyword = request.Mode != SearchMode.Semantic && words.Count > 0 ? KeywordAsync(request, words, depth, abandon.Token) : null;
         Task<IReadOnlyList<SemanticCandidate>>? semantic = null;
+        Task<IReadOnlyList<SemanticCandidate>>? offlineSemantic = null;
         try
         {
             var mode = request.Mode;
             string? notice = null;
             QueryEmbedding? embedding = null;
+            QueryEmbedding? offline = null;
             if (mode != SearchMode.Keyword)
             {
+                var offlineEmbedding = embedOfflineQuery?.Invoke(cancellationToken);
                 embedding = await embedQuery(cancellationToken);
-                if (embedding is null)
+                offline = offlineEmbedding is null ? null : await offlineEmbedding;
+                if (embedding is null && offline is null)
                 {
                     notice = "Semantic search is unavailable (the embedding model could not be reached); showing keyword results.";
                     mode = SearchMode.Keyword;
                     keyword ??= words.Count > 0 ? KeywordAsync(request, words, depth, abandon.Token) : null;
+                }
+                else if (embedding is null)
+                {
+                    notice = "The embedding model could not be reached: meaning-based results come from the offline text model over each image's text (OCR, names, tags, keywords).";
                 }
                 else if (embedding.Vector.Length != _dimensions)
                 {
@@ -59,21 +74,26 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
                 }
             }
 
-            if (keyword is null && embedding is null)
+            if (keyword is null && embedding is null && offline is null)
             {
                 return new SearchResult([], 0, mode, notice ?? "Type a word to search.");
             }
 
-            semantic = embedding is null ? null : SemanticAsync(request, embedding, depth, abandon.Token);
+            semantic = embedding is null ? null : SemanticAsync(request, embedding, depth, request.MinSimilarity ?? _options.MinSimilarity, abandon.Token);
+            offlineSemantic = offline is null ? null : SemanticAsync(request, offline, depth, request.MinSimilarity ?? _options.OfflineMinSimilarity, abandon.Token);
             var keywordHits = keyword is null ? [] : await keyword;
             var semanticHits = semantic is null ? [] : await semantic;
-            return Fuse(keywordHits, semanticHits, request, mode, notice);
+            var offlineHits = offlineSemantic is null ? [] : await offlineSemantic;
+            var used = (keyword is null ? SearchSignals.None : SearchSignals.FullText | SearchSignals.FuzzyTag)
+                | (semantic is null ? SearchSignals.None : SearchSignals.Semantic)
+                | (offlineSemantic is null ? SearchSignals.None : SearchSignals.OfflineSemantic);
+            return Fuse(keywordHits, semanticHits, offlineHits, request, mode, notice) with { SignalsUsed = used };
         }
         catch
         {
-            // Whatever failed, the other branch is stopped and awaited so no query outlives the request.
+            // Whatever failed, the other branches are stopped and awaited so no query outlives the request.
             await abandon.CancelAsync();
-            foreach (var branch in new Task?[] { keyword, semantic })
+            foreach (var branch in new Task?[] { keyword, semantic, offlineSemantic })
             {
                 if (branch is not null)
                 {
@@ -89,7 +109,7 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
     /// Reciprocal rank fusion: with one list it keeps that list's order, with two it rewards images both rank
     /// well. Ties go to the lower id so pages are stable.
     /// </summary>
-    private SearchResult Fuse(IReadOnlyList<KeywordCandidate> keyword, IReadOnlyList<SemanticCandidate> semantic, SearchRequest request, SearchMode mode, string? notice)
+    private SearchResult Fuse(IReadOnlyList<KeywordCandidate> keyword, IReadOnlyList<SemanticCandidate> semantic, IReadOnlyList<SemanticCandidate> offlineSemantic, SearchRequest request, SearchMode mode, string? notice)
     {
         var fused = new Dictionary<long, (double Score, SearchSignals Signals, double? KeywordRank, double? Similarity)>(keyword.Count + semantic.Count);
         foreach (var hit in keyword)
@@ -98,13 +118,16 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
             fused[hit.ImageId] = (1.0 / (_options.RrfK + hit.Rank), signals, hit.KeywordRank, null);
         }
 
-        for (var i = 0; i < semantic.Count; i++)
+        foreach (var (list, signal) in new[] { (semantic, SearchSignals.Semantic), (offlineSemantic, SearchSignals.OfflineSemantic) })
         {
-            var hit = semantic[i];
-            var contribution = 1.0 / (_options.RrfK + i + 1);
-            fused[hit.ImageId] = fused.TryGetValue(hit.ImageId, out var seen)
-                ? (seen.Score + contribution, seen.Signals | SearchSignals.Semantic, seen.KeywordRank, 1.0 - hit.Distance)
-                : (contribution, SearchSignals.Semantic, null, 1.0 - hit.Distance);
+            for (var i = 0; i < list.Count; i++)
+            {
+                var hit = list[i];
+                var contribution = 1.0 / (_options.RrfK + i + 1);
+                fused[hit.ImageId] = fused.TryGetValue(hit.ImageId, out var seen)
+                    ? (seen.Score + contribution, seen.Signals | signal, seen.KeywordRank, Math.Max(seen.Similarity ?? double.MinValue, 1.0 - hit.Distance))
+                    : (contribution, signal, null, 1.0 - hit.Distance);
+            }
         }
 
         var hits = fused
@@ -138,7 +161,7 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
         return candidates;
     }
 
-    private async Task<IReadOnlyList<SemanticCandidate>> SemanticAsync(SearchRequest request, QueryEmbedding embedding, int depth, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SemanticCandidate>> SemanticAsync(SearchRequest request, QueryEmbedding embedding, int depth, double minSimilarity, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -150,11 +173,11 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
             await set.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = new NpgsqlCommand(SemanticSql(request.Filters), connection, transaction);
+        await using var command = new NpgsqlCommand(SemanticSql(request.Filters, embedding.Vector.Length), connection, transaction);
         command.Parameters.AddWithValue("depth", depth);
         command.Parameters.AddWithValue("vector", new Pgvector.Vector(embedding.Vector));
         command.Parameters.AddWithValue("model", embedding.Model);
-        command.Parameters.AddWithValue("maxDistance", 1.0 - (request.MinSimilarity ?? _options.MinSimilarity));
+        command.Parameters.AddWithValue("maxDistance", 1.0 - minSimilarity);
         AddFilterParameters(command, request.Filters);
         var candidates = new List<SemanticCandidate>(depth);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -302,15 +325,15 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
             """;
     }
 
-    private string SemanticSql(SearchFilters filters)
+    private static string SemanticSql(SearchFilters filters, int dimensions)
     {
-        var vectorType = $"vector({_dimensions.ToString(CultureInfo.InvariantCulture)})";
+        var vectorType = $"vector({dimensions.ToString(CultureInfo.InvariantCulture)})";
         return $"""
             WITH nearest AS MATERIALIZED (
                 SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector AS distance
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
-                WHERE e.model = @model AND e.dimensions = {_dimensions.ToString(CultureInfo.InvariantCulture)} AND {FilterSql(filters)}
+                WHERE e.model = @model AND e.dimensions = {dimensions.ToString(CultureInfo.InvariantCulture)} AND {FilterSql(filters)}
                 ORDER BY e.embedding::{vectorType} <=> @vector
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;

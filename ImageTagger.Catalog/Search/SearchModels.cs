@@ -17,6 +17,9 @@ public enum SearchSignals
     FullText = 1,
     FuzzyTag = 2,
     Semantic = 4,
+
+    /// <summary>Meaning-based match through the offline text model (MiniLM over the image's text), no AI server.</summary>
+    OfflineSemantic = 8,
 }
 
 /// <summary>Filters apply inside every branch of the search SQL, before ranking and paging.</summary>
@@ -45,7 +48,11 @@ public sealed record QueryEmbedding(string Model, float[] Vector);
 
 public sealed record SearchHit(long ImageId, double Score, SearchSignals Signals, double? KeywordRank, double? Similarity);
 
-public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, int TotalCandidates, SearchMode ModeUsed, string? Notice);
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, int TotalCandidates, SearchMode ModeUsed, string? Notice)
+{
+    /// <summary>The ranked lists that ran for this query (whether or not they found anything).</summary>
+    public SearchSignals SignalsUsed { get; init; }
+}
 
 public sealed class SearchOptions
 {
@@ -54,6 +61,10 @@ public sealed class SearchOptions
     /// <summary>Semantic hits below this cosine similarity are dropped (unrelated images are not returned).</summary>
     [Range(-1.0, 1.0)]
     public double MinSimilarity { get; set; } = 0.35;
+
+    /// <summary>The same cut-off for the offline text model (MiniLM scores short queries against long text lower).</summary>
+    [Range(-1.0, 1.0)]
+    public double OfflineMinSimilarity { get; set; } = 0.2;
 
     /// <summary>How deep each ranked list goes before fusion.</summary>
     [Range(10, 5000)]

@@ -29,4 +29,7 @@ public enum TagSource
     Ai = 0,
     User = 1,
     Metadata = 2,
+
+    /// <summary>Offered from visually similar tagged images (offline features) and accepted by the user.</summary>
+    Suggestion = 3,
 }

@@ -147,6 +147,10 @@ public sealed partial class AnalyzeHandler(
             {
                 await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.Describe, image.Id, image.FolderId), ct);
             }
+
+            // The offline stages run beside describe, in their own lane; a stage switched off completes at once.
+            await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.Ocr, image.Id, image.FolderId), ct);
+            await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.Features, image.Id, image.FolderId), ct);
         }, cancellationToken);
     }
 

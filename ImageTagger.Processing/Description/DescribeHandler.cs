@@ -77,6 +77,7 @@ public sealed class DescribeHandler(
                 .SetProperty(i => i.UpdatedAt, DateTimeOffset.UtcNow), ct);
             await TagStore.ReplaceForSourceAsync(connection, transaction, image.Id, TagSource.Ai, description.Tags, ct);
             await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.Embed, image.Id, image.FolderId), ct);
+            await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.TextEmbed, image.Id, image.FolderId), ct);
             if (image.Folder?.WriteBackMode is not null and not Catalog.Folders.WriteBackMode.None)
             {
                 await context.EnqueueAsync(connection, transaction, NewJob.ForImage(JobKinds.WriteBack, image.Id, image.FolderId), ct);

@@ -51,23 +51,26 @@ internal static class IngestBench
         var warmUp = WarmUpCorpus(30);
         var names = new[] { "defaults" }.Concat(variants.Select(v => string.Join(",", v.Select(s => $"{s.Key}={s.Value}")))).ToArray();
         var rates = names.Select(_ => new List<double>()).ToArray();
+        var peaks = names.Select(_ => new List<double>()).ToArray();
         for (var run = 0; run < runs; run++)
         {
             for (var i = 0; i < names.Length; i++)
             {
                 var settings = i == 0 ? [] : variants[i - 1];
-                rates[i].Add(images / (await OursAsync(source, ollama, warmUp, settings)).Seconds);
+                var (seconds, peak) = await OursAsync(source, ollama, warmUp, settings);
+                rates[i].Add(images / seconds);
+                peaks[i].Add(peak);
             }
 
-            Console.WriteLine($"run {run + 1}: " + string.Join(", ", names.Select((n, i) => $"{n} {Bench.F(rates[i][^1])} img/s")));
+            Console.WriteLine($"run {run + 1}: " + string.Join(", ", names.Select((n, i) => $"{n} {Bench.F(rates[i][^1])} img/s ({Bench.F(peaks[i][^1], "0")} MiB)")));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| {label}, warm (median of {runs}) | images/s | vs defaults |");
-        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| {label}, warm (median of {runs}) | images/s | vs defaults | peak memory of the Processing service |");
+        Console.WriteLine("|---|---|---|---|");
         for (var i = 0; i < names.Length; i++)
         {
-            Console.WriteLine($"| {names[i]} | {Bench.F(Bench.Median(rates[i]))} | {Bench.F(Bench.Median(rates[i]) / Bench.Median(rates[0]), "0.00")}× |");
+            Console.WriteLine($"| {names[i]} | {Bench.F(Bench.Median(rates[i]))} | {Bench.F(Bench.Median(rates[i]) / Bench.Median(rates[0]), "0.00")}× | {Bench.F(Bench.Median(peaks[i]), "0")} MiB |");
         }
 
         Console.WriteLine();

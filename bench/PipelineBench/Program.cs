@@ -11,8 +11,19 @@ if (what is "ingest" or "all")
     // --compare "KEY=VALUE,KEY=VALUE" (repeatable): warm-service settings measured against the defaults, interleaved.
     var compare = args.Select((a, i) => (a, i)).Where(p => p.a == "--compare" && p.i + 1 < args.Length)
         .Select(p => args[p.i + 1].Split(',').Select(kv => kv.Split('=', 2)).Select(kv => (kv[0], kv[1])).ToArray()).ToList();
+    if (args.Contains("--offline"))
+    {
+        // The offline stages (issue 21) are on by default: measured against the same service with all three off.
+        compare.Add([("OfflineAi__Ocr", "false"), ("OfflineAi__Features", "false"), ("OfflineAi__TextEmbeddings", "false")]);
+    }
+
     var corpus = Value("--corpus") ?? "all";
     await IngestBench.RunAsync(Arg("--images", 40), Arg("--runs", 3), args.Contains("--ours-only"), compare, corpus);
+}
+
+if (what is "offline" or "all")
+{
+    await OfflineBench.RunAsync(Arg("--runs", 3));
 }
 
 if (what is "saturation" or "all")

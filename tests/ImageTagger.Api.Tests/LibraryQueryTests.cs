@@ -74,16 +74,19 @@ public sealed class LibraryQueryTests(LibraryFixture api) : IClassFixture<Librar
     }
 
     [Fact]
-    public async Task When_the_embedding_model_is_down_search_falls_back_to_keyword_with_a_notice()
+    public async Task When_the_embedding_model_is_down_search_uses_the_offline_text_model_with_a_notice()
     {
         var ct = TestContext.Current.CancellationToken;
         Search.SearchService.ResetAvailability();
         api.Ollama.FailAlways(LoopbackEndpoint.Embed, LoopbackFault.Status(500, "embedding runner crashed"));
         try
         {
-            var result = (await api.DataAsync("""{ search(query: "mountain", mode: HYBRID) { modeUsed notice edges { node { fileName } } } }""", ct: ct)).GetProperty("search");
-            Assert.Equal("KEYWORD", result.GetProperty("modeUsed").GetString());
-            Assert.Contains("unavailable", result.GetProperty("notice").GetString());
+            // Meaning-based search goes on with the offline text model (these images have no offline embeddings yet,
+            // so only the keyword hit comes back); the response says which searches ran.
+            var result = (await api.DataAsync("""{ search(query: "mountain", mode: HYBRID) { modeUsed notice signalsUsed edges { node { fileName } } } }""", ct: ct)).GetProperty("search");
+            Assert.Equal("HYBRID", result.GetProperty("modeUsed").GetString());
+            Assert.Contains("could not be reached", result.GetProperty("notice").GetString());
+            Assert.Equal(["FULL_TEXT", "FUZZY_TAG", "OFFLINE_SEMANTIC"], result.GetProperty("signalsUsed").EnumerateArray().Select(s => s.GetString()).ToList());
             Assert.Equal(["mountain.jpg"], Names(result));
         }
         finally

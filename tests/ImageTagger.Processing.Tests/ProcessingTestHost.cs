@@ -26,6 +26,12 @@ internal static class ProcessingTestHost
             ["Processing:WatchDebounce"] = "00:00:00.300",
             ["Processing:RescanInterval"] = "00:00:00",
             ["Processing:WorkerId"] = "test-" + Guid.NewGuid().ToString("N")[..6],
+
+            // The offline models are tested with the pipeline in Offline/ (which turns them on); elsewhere they would
+            // only add seconds of CPU per image to tests about other things, on a shared 2-core machine.
+            ["OfflineAi:Ocr"] = "false",
+            ["OfflineAi:Features"] = "false",
+            ["OfflineAi:TextEmbeddings"] = "false",
         });
         if (settings is not null)
         {

