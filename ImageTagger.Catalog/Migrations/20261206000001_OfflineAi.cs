@@ -10,7 +10,7 @@ namespace ImageTagger.Catalog.Migrations;
 /// model names; their HNSW indexes are per dimension (EmbeddingIndex), made by the migrator.
 /// </summary>
 [DbContext(typeof(CatalogDbContext))]
-[Migration("20261206000000_OfflineAi")]
+[Migration("20261206000001_OfflineAi")]
 public sealed class OfflineAi : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
