@@ -108,7 +108,7 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
             }
             else
             {
-                after = ImageTagger.GraphQL.Relay.Connection.OffsetToCursor(position - 1);
+                after = OffsetCursor(position - 1);
             }
         }
 
@@ -135,4 +135,11 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
             _loaded.Remove(position);
         }
     }
+
+    /// <summary>
+    /// The Api's offset cursor (<c>arrayconnection:N</c>, as graphql-relay-js writes it) for a jump to a position; pages
+    /// after a loaded image continue from that image's own (keyset) cursor instead.
+    /// </summary>
+    internal static string OffsetCursor(int offset) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("arrayconnection:" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
