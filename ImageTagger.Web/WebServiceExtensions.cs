@@ -1,11 +1,7 @@
 using ImageTagger.Web.Api;
-using ImageTagger.Web.Components.Pages.Crawl;
-using ImageTagger.Web.Components.Pages.Folders;
 using ImageTagger.Web.Components.Pages.Gallery;
 using ImageTagger.Web.Components.Pages.Images;
 using ImageTagger.Web.Components.Pages.Search;
-using ImageTagger.Web.Components.Pages.Settings;
-using ImageTagger.Web.Components.Pages.Tags;
 using ImageTagger.Web.Media;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -106,13 +102,9 @@ public static class WebServiceExtensions
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
-        app.MapFolderEndpoints();
-        app.MapCrawlEndpoints();
         app.MapGalleryEndpoints();
         app.MapImageEndpoints();
         app.MapSearchEndpoints();
-        app.MapTagEndpoints();
-        app.MapSettingsEndpoints();
         return app;
     }
 }
