@@ -1,8 +1,4 @@
 using ImageTagger.Web.Api;
-using ImageTagger.Web.Components.Pages.Crawl;
-using ImageTagger.Web.Components.Pages.Folders;
-using ImageTagger.Web.Components.Pages.Settings;
-using ImageTagger.Web.Components.Pages.Tags;
 using ImageTagger.Web.Media;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -106,10 +102,6 @@ public static class WebServiceExtensions
 
     public static WebApplication MapFeatureEndpoints(this WebApplication app)
     {
-        app.MapFolderEndpoints();
-        app.MapCrawlEndpoints();
-        app.MapTagEndpoints();
-        app.MapSettingsEndpoints();
         return app;
     }
 }

@@ -272,6 +272,28 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             new { where, first, after },
             data => IdPage.From(data.Get<Connection<ImageId>>("images")), cancellationToken);
 
+    /// <summary>The roots folders must be under (shown as help on the folders page).</summary>
+    public Task<IReadOnlyList<string>> GetAllowedRootsAsync(CancellationToken cancellationToken) =>
+        QueryAsync<IReadOnlyList<string>>("query AllowedRoots { allowedRoots }", null, data => data.Get<List<string>>("allowedRoots"), cancellationToken);
+
+    /// <summary>Every tag matching <paramref name="search"/>, page by page (the Api serves at most 200 per page).</summary>
+    public async Task<IReadOnlyList<Tag>> GetAllTagsAsync(string? search, CancellationToken cancellationToken)
+    {
+        var tags = new List<Tag>();
+        string? after = null;
+        while (true)
+        {
+            var page = await GetTagsAsync(search, 200, after, cancellationToken);
+            tags.AddRange(page.Nodes);
+            if (!page.PageInfo.HasNextPage || page.PageInfo.EndCursor is not { } next)
+            {
+                return tags;
+            }
+
+            after = next;
+        }
+    }
+
     private const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
 
