@@ -62,6 +62,7 @@ public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageIn
     public IEnumerable<T> Nodes => Edges.Select(e => e.Node);
 }
 
+/// <param name="Tags">Only when the query asks for them (the gallery's cards); null otherwise.</param>
 public sealed record ImageSummary(
     string Id,
     int DatabaseId,
@@ -70,7 +71,8 @@ public sealed record ImageSummary(
     int? Width,
     int? Height,
     DateTimeOffset? TakenAt,
-    string? Description);
+    string? Description,
+    IReadOnlyList<ImageTag>? Tags = null);
 
 public sealed record Camera(string? Make, string? Model, string? Lens);
 
@@ -208,22 +210,6 @@ public sealed record CrawlProgress(int PagesVisited, int PagesPending, int Pages
 public sealed record CrawlJob(string Id, int DatabaseId, string StartUrl, string State, int MaxDepth, int MaxPages, int MaxImages, bool SameHostOnly, string? FolderId, string? LastError, DateTimeOffset CreatedAt, CrawlProgress Progress);
 
 public sealed record CrawlJobPayload(CrawlJob? CrawlJob, IReadOnlyList<UserError> Errors);
-
-/// <summary>A gallery card: the image summary plus its tags, so bulk tag changes show on the cards.</summary>
-public sealed record GalleryImage(
-    string Id,
-    int DatabaseId,
-    string FileName,
-    ImageStatus Status,
-    int? Width,
-    int? Height,
-    DateTimeOffset? TakenAt,
-    string? Description,
-    IReadOnlyList<ImageTag> Tags)
-{
-    [JsonIgnore]
-    public ImageSummary Summary => new(Id, DatabaseId, FileName, Status, Width, Height, TakenAt, Description);
-}
 
 public sealed record ImageId(int DatabaseId);
 

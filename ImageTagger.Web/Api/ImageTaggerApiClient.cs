@@ -67,17 +67,7 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             cancellationToken);
 
     public Task<Connection<ImageSummary>> GetImagesAsync(ImageFilter filter, int first, string? after, CancellationToken cancellationToken) =>
-        QueryAsync<Connection<ImageSummary>>(
-            $$"""
-            query Gallery($where: ImageFilter, $first: Int, $after: String) {
-              images(where: $where, first: $first, after: $after, orderBy: NEWEST) {
-                totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-                edges { cursor node { {{ImageFields}} } }
-              }
-            }
-            """,
-            new { where = filter, first, after },
-            data => data.Get<Connection<ImageSummary>>("images"), cancellationToken);
+        ImagesAsync(ImageFields, filter, first, after, cancellationToken);
 
     public Task<ImageDetail?> GetImageAsync(int id, CancellationToken cancellationToken) =>
         QueryAsync<ImageDetail?>(
@@ -233,18 +223,21 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             cancellationToken);
 
     /// <summary>The gallery's pages: like <see cref="GetImagesAsync"/>, with each image's tags (batched by the Api's data loader).</summary>
-    public Task<Connection<GalleryImage>> GetGalleryAsync(ImageFilter filter, int first, string? after, CancellationToken cancellationToken) =>
-        QueryAsync<Connection<GalleryImage>>(
+    public Task<Connection<ImageSummary>> GetGalleryAsync(ImageFilter filter, int first, string? after, CancellationToken cancellationToken) =>
+        ImagesAsync(ImageFields + " tags { name source tagId }", filter, first, after, cancellationToken);
+
+    private Task<Connection<ImageSummary>> ImagesAsync(string fields, ImageFilter filter, int first, string? after, CancellationToken cancellationToken) =>
+        QueryAsync<Connection<ImageSummary>>(
             $$"""
-            query GalleryPage($where: ImageFilter, $first: Int, $after: String) {
+            query Gallery($where: ImageFilter, $first: Int, $after: String) {
               images(where: $where, first: $first, after: $after, orderBy: NEWEST) {
                 totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-                edges { cursor node { {{ImageFields}} tags { name source tagId } } }
+                edges { cursor node { {{fields}} } }
               }
             }
             """,
             new { where = filter, first, after },
-            data => data.Get<Connection<GalleryImage>>("images"), cancellationToken);
+            data => data.Get<Connection<ImageSummary>>("images"), cancellationToken);
 
     /// <summary>The image ids of one page of a search, in rank order (previous/next on the detail page).</summary>
     public Task<IdPage> GetSearchIdsAsync(SearchQuery query, CancellationToken cancellationToken) =>

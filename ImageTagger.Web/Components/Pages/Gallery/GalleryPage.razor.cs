@@ -152,7 +152,7 @@ public sealed partial class GalleryPage
     {
         var columns = Math.Max(1, _columns);
         var total = _pager.Total;
-        IReadOnlyList<GalleryImage> images;
+        IReadOnlyList<ImageSummary> images;
         try
         {
             images = await _pager.GetAsync(request.StartIndex * columns, request.Count * columns, request.CancellationToken);
@@ -340,10 +340,10 @@ public sealed partial class GalleryPage
 
 /// <summary>The gallery's data for one URL: the folders (for the filter), the total and the first page of images (kept
 /// compact: it travels back to the server when the circuit starts).</summary>
-public sealed record GalleryState(IReadOnlyList<Folder>? Folders, int? Total, IReadOnlyList<Edge<GalleryImage>> First, string Url);
+public sealed record GalleryState(IReadOnlyList<Folder>? Folders, int? Total, IReadOnlyList<Edge<ImageSummary>> First, string Url);
 
 /// <summary>One row of the virtualized grid: its cards with their positions in the result list.</summary>
-public sealed record GalleryRow(int Index, IReadOnlyList<(int Position, GalleryImage Image)> Cells);
+public sealed record GalleryRow(int Index, IReadOnlyList<(int Position, ImageSummary Image)> Cells);
 
 /// <summary>A click on a card's checkbox.</summary>
 public readonly record struct GalleryCardClick(int Position, int ImageId, bool Shift);

@@ -13,9 +13,9 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
     /// <summary>The Api's page size limit for <c>images</c>.</summary>
     public const int MaxPage = 200;
 
-    private readonly Dictionary<int, Edge<GalleryImage>> _loaded = [];
+    private readonly Dictionary<int, Edge<ImageSummary>> _loaded = [];
 
-    public delegate Task<Connection<GalleryImage>> Fetch(string? after, int first, CancellationToken cancellationToken);
+    public delegate Task<Connection<ImageSummary>> Fetch(string? after, int first, CancellationToken cancellationToken);
 
     /// <summary>Images matching the filters (from the latest page's totalCount); null until a page is loaded.</summary>
     public int? Total { get; private set; }
@@ -26,9 +26,9 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
     public int LoadedCount => _loaded.Count;
 
     /// <summary>The loaded images by position.</summary>
-    public IEnumerable<(int Position, GalleryImage Image)> Loaded => _loaded.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.Node));
+    public IEnumerable<(int Position, ImageSummary Image)> Loaded => _loaded.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.Node));
 
-    public GalleryImage? At(int position) => _loaded.TryGetValue(position, out var edge) ? edge.Node : null;
+    public ImageSummary? At(int position) => _loaded.TryGetValue(position, out var edge) ? edge.Node : null;
 
     /// <summary>Forgets every loaded image (filters changed, or the images changed after a bulk edit).</summary>
     public void Reset()
@@ -38,7 +38,7 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
     }
 
     /// <summary>Takes a page loaded elsewhere (the prerender's first page) as positions from <paramref name="start"/>.</summary>
-    public void Seed(int total, IReadOnlyList<Edge<GalleryImage>> edges, int start = 0)
+    public void Seed(int total, IReadOnlyList<Edge<ImageSummary>> edges, int start = 0)
     {
         ArgumentNullException.ThrowIfNull(edges);
         Total = total;
@@ -49,7 +49,7 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
     }
 
     /// <summary>The images at positions [start, start + count), loading what is missing.</summary>
-    public async Task<IReadOnlyList<GalleryImage>> GetAsync(int start, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageSummary>> GetAsync(int start, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -71,7 +71,7 @@ public sealed class GalleryPager(GalleryPager.Fetch fetch, int capacity = 2000)
         }
 
         Trim(start, end);
-        var items = new List<GalleryImage>(Math.Max(0, end - start));
+        var items = new List<ImageSummary>(Math.Max(0, end - start));
         for (var i = start; i < end && _loaded.TryGetValue(i, out var edge); i++)
         {
             items.Add(edge.Node);

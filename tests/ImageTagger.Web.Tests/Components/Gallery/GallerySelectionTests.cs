@@ -94,15 +94,15 @@ public sealed class GallerySelectionTests
     {
         public List<(string? After, int First)> Calls { get; } = [];
 
-        public Task<Connection<GalleryImage>> FetchAsync(string? after, int first, CancellationToken cancellationToken)
+        public Task<Connection<ImageSummary>> FetchAsync(string? after, int first, CancellationToken cancellationToken)
         {
             Calls.Add((after, first));
             var start = after is null ? 0 : ImageTagger.GraphQL.Relay.Connection.CursorToOffset(after)!.Value + 1;
             var edges = Enumerable.Range(start, Math.Max(0, Math.Min(first, count - start)))
-                .Select(i => new Edge<GalleryImage>(ImageTagger.GraphQL.Relay.Connection.OffsetToCursor(i),
-                    new GalleryImage("Image:" + i, 1000 + i, $"photo-{i}.jpg", ImageStatus.Done, 640, 480, null, null, [])))
+                .Select(i => new Edge<ImageSummary>(ImageTagger.GraphQL.Relay.Connection.OffsetToCursor(i),
+                    new ImageSummary("Image:" + i, 1000 + i, $"photo-{i}.jpg", ImageStatus.Done, 640, 480, null, null)))
                 .ToList();
-            return Task.FromResult(new Connection<GalleryImage>(edges, new PageInfo(start + edges.Count < count, start > 0, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor), count));
+            return Task.FromResult(new Connection<ImageSummary>(edges, new PageInfo(start + edges.Count < count, start > 0, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor), count));
         }
     }
 }
