@@ -11,7 +11,6 @@ var app = builder.Build();
 app.UseWebPipeline();
 app.MapDefaultEndpoints();
 app.MapMediaEndpoints();
-app.MapFeatureEndpoints();
 app.MapRazorComponents<ImageTagger.Web.Components.App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -9,7 +9,7 @@ namespace ImageTagger.Web;
 public static class WebServiceExtensions
 {
     public const string MediaClient = "api-media";
-    public const string EventsClient = "api-events";
+    public const string HealthClient = "api-health";
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -32,10 +32,10 @@ public static class WebServiceExtensions
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 512 * 1024);
         services.AddFluentUIComponents();
-        services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+        services.AddAntiforgery();
         services.AddHttpContextAccessor();
 
-        // Pages and htmx fragments are compressed (static assets come precompressed from MapStaticAssets). Not over
+        // Prerendered pages are compressed (static assets come precompressed from MapStaticAssets). Not over
         // HTTPS: pages carry antiforgery tokens (BREACH).
         services.AddResponseCompression(options => options.MimeTypes = ["text/html"]);
 
@@ -53,7 +53,7 @@ public static class WebServiceExtensions
             o.Retry.MaxRetryAttempts = 1;
             o.Retry.DisableForUnsafeHttpMethods();
         });
-        services.AddHttpClient(EventsClient, ConfigureApi);
+        services.AddHttpClient(HealthClient, ConfigureApi);
         services.AddSingleton<ProgressFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
         services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");
@@ -97,11 +97,6 @@ public static class WebServiceExtensions
         });
         app.UseAntiforgery();
         app.MapStaticAssets();
-        return app;
-    }
-
-    public static WebApplication MapFeatureEndpoints(this WebApplication app)
-    {
         return app;
     }
 }

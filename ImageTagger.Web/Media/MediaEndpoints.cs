@@ -3,7 +3,7 @@ using System.Net;
 namespace ImageTagger.Web.Media;
 
 /// <summary>
-/// The browser only talks to the Web: image bytes and progress events come from the Api through here
+/// The browser only talks to the Web: image bytes come from the Api through here
 /// (web → api only), with the Api's caching headers and conditional/range requests passed along.
 /// </summary>
 public static partial class MediaEndpoints
@@ -21,7 +21,6 @@ public static partial class MediaEndpoints
             ProxyAsync($"images/{id}/thumbnail?size={Math.Clamp(size ?? 256, 16, 4096)}", http, clients, loggers, ct));
         app.MapGet("/media/{id:int}/original", (int id, HttpContext http, IHttpClientFactory clients, ILoggerFactory loggers, CancellationToken ct) =>
             ProxyAsync($"images/{id}/original", http, clients, loggers, ct));
-        app.MapGet("/progress/events", StreamProgressAsync);
         return app;
     }
 
@@ -76,60 +75,6 @@ public static partial class MediaEndpoints
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             await body.CopyToAsync(http.Response.Body, cancellationToken);
-        }
-    }
-
-    /// <summary>Relays the Api's progress stream (<c>event: progress</c>, JSON data) to the browser as it arrives.</summary>
-    private static async Task StreamProgressAsync(long? folderId, HttpContext http, IHttpClientFactory clients, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var logger = loggers.CreateLogger(typeof(MediaEndpoints));
-        var path = folderId is { } f ? $"progress/events?folderId={f}" : "progress/events";
-        var client = clients.CreateClient(WebServiceExtensions.EventsClient);
-        client.Timeout = Timeout.InfiniteTimeSpan;
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogProxyFailed(logger, path, ex.Message);
-
-            // EventSource reconnects after "retry" ms; tell it to wait a while rather than hammer a down Api.
-            http.Response.StatusCode = StatusCodes.Status200OK;
-            http.Response.ContentType = "text/event-stream";
-            await http.Response.WriteAsync("retry: 10000\nevent: unavailable\ndata: {}\n\n", cancellationToken);
-            return;
-        }
-
-        using (response)
-        {
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Response.Headers["X-Accel-Buffering"] = "no";
-            await http.Response.Body.FlushAsync(cancellationToken);
-            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[8192];
-            try
-            {
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    await http.Response.Body.FlushAsync(cancellationToken);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The browser went away.
-            }
-            catch (IOException ex)
-            {
-                LogProxyFailed(logger, path, ex.Message);
-            }
         }
     }
 

@@ -60,17 +60,4 @@ public sealed class FolderProcessingTests(ProcessingStack stack, BrowserFixture 
         await page.GotoAsync("/gallery");
         await Expect(page.GetByTestId("gallery-total")).ToHaveTextAsync(photos.ToString(CultureInfo.InvariantCulture));
     }
-
-    [Fact]
-    public async Task The_web_relays_progress_events_from_the_api()
-    {
-        using var http = new HttpClient { BaseAddress = stack.WebUrl, Timeout = TimeSpan.FromSeconds(20) };
-        using var response = await http.GetAsync("/progress/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("event: progress", await reader.ReadLineAsync(TestContext.Current.CancellationToken));
-        var data = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
-        Assert.StartsWith("data: {", data, StringComparison.Ordinal);
-        Assert.Contains("\"total\":", data, StringComparison.Ordinal);
-    }
 }

@@ -61,9 +61,9 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/media/999999/thumbnail", TestContext.Current.CancellationToken)).StatusCode);
 
         var html = await http.GetStringAsync("/", TestContext.Current.CancellationToken);
-        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(lib/app\\.[a-z0-9]+\\.js)\"").Groups[1].Value;
-        Assert.NotEmpty(script); // fingerprinted by MapStaticAssets
-        using var asset = await http.GetAsync("/" + script, TestContext.Current.CancellationToken);
+        var styles = System.Text.RegularExpressions.Regex.Match(html, "href=\"(css/site\\.[a-z0-9]+\\.css)\"").Groups[1].Value;
+        Assert.NotEmpty(styles); // fingerprinted by MapStaticAssets
+        using var asset = await http.GetAsync("/" + styles, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
         Assert.NotNull(asset.Headers.ETag);
         // Everything the page loads is served by the Web itself: no script, style or link points at another host (no CDN).
