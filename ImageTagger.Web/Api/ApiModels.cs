@@ -21,6 +21,7 @@ public enum TagSource
     Ai,
     User,
     Metadata,
+    Suggestion,
 }
 
 public enum WriteBackMode
@@ -43,6 +44,7 @@ public enum SearchSignal
     FullText,
     FuzzyTag,
     Semantic,
+    OfflineSemantic,
 }
 
 public enum ProcessingStage
@@ -107,7 +109,21 @@ public sealed record ImageDetail(
     FolderRef? Folder,
     DateTimeOffset CreatedAt,
     IReadOnlyList<ImageTag> Tags,
-    IReadOnlyList<SimilarImage> Similar);
+    IReadOnlyList<SimilarImage> Similar,
+    string? OcrText = null,
+    double? OcrConfidence = null,
+    IReadOnlyList<SimilarImage>? NearDuplicates = null,
+    IReadOnlyList<TagSuggestion>? TagSuggestions = null);
+
+/// <summary>A tag the user's visually similar images carry (offline features), offered until accepted or dismissed.</summary>
+public sealed record TagSuggestion(string TagId, string Name, double Score, int Neighbours);
+
+public sealed record TagSuggestionPayload(IReadOnlyList<UserError> Errors);
+
+/// <summary>What the offline models (no AI server) can and cannot do, and whether their files are in place.</summary>
+public sealed record OfflineAiStatus(bool OcrEnabled, bool FeaturesEnabled, bool TextEmbeddingsEnabled, bool ModelsPresent, string? Error, IReadOnlyList<OfflineCapability> Capabilities);
+
+public sealed record OfflineCapability(string Feature, bool Available, string? Model, string Note);
 
 public sealed record Tag(string Id, int DatabaseId, string Name, int UsageCount);
 
@@ -177,7 +193,7 @@ public sealed record SettingsPayload(IReadOnlyList<Setting> Settings, IReadOnlyL
 
 public sealed record SearchEdge(string Cursor, ImageSummary Node, double Score, IReadOnlyList<SearchSignal> Signals, double? Similarity, double? KeywordRank);
 
-public sealed record SearchResults(IReadOnlyList<SearchEdge> Edges, PageInfo PageInfo, int TotalCount, SearchMode ModeUsed, string? Notice);
+public sealed record SearchResults(IReadOnlyList<SearchEdge> Edges, PageInfo PageInfo, int TotalCount, SearchMode ModeUsed, string? Notice, IReadOnlyList<SearchSignal>? SignalsUsed = null);
 
 public sealed record Dashboard(Stats Stats, ProcessingStatus Progress, IReadOnlyList<ImageSummary> Recent);
 

@@ -80,6 +80,9 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
                 folder { id databaseId path }
                 tags { name source tagId }
                 similar(first: 8) { similarity image { {{ImageFields}} } }
+                ocrText ocrConfidence
+                nearDuplicates { similarity image { {{ImageFields}} } }
+                tagSuggestions(first: 6) { tagId name score neighbours }
               }
             }
             """,
@@ -119,7 +122,7 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             $$"""
             query Search($query: String!, $mode: SearchMode, $tags: [String!], $folderId: ID, $first: Int, $after: String) {
               search(query: $query, mode: $mode, tags: $tags, folderId: $folderId, first: $first, after: $after) {
-                totalCount modeUsed notice pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+                totalCount modeUsed notice signalsUsed pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
                 edges { cursor score signals similarity keywordRank node { {{ImageFields}} } }
               }
             }
@@ -286,6 +289,29 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             after = next;
         }
     }
+
+    /// <summary>Accepts a suggested tag: it becomes the image's tag (source SUGGESTION).</summary>
+    public Task<TagSuggestionPayload> AcceptTagSuggestionAsync(int imageId, string tagId, CancellationToken cancellationToken) =>
+        MutateAsync<TagSuggestionPayload>(
+            "mutation AcceptSuggestion($image: ID!, $tag: ID!) { acceptTagSuggestion(imageId: $image, tagId: $tag) { errors { code message field } } }",
+            new { image = Id(imageId), tag = tagId },
+            "acceptTagSuggestion",
+            cancellationToken);
+
+    /// <summary>Dismisses a suggested tag: it is not offered for this image again.</summary>
+    public Task<TagSuggestionPayload> DismissTagSuggestionAsync(int imageId, string tagId, CancellationToken cancellationToken) =>
+        MutateAsync<TagSuggestionPayload>(
+            "mutation DismissSuggestion($image: ID!, $tag: ID!) { dismissTagSuggestion(imageId: $image, tagId: $tag) { errors { code message field } } }",
+            new { image = Id(imageId), tag = tagId },
+            "dismissTagSuggestion",
+            cancellationToken);
+
+    public Task<OfflineAiStatus> GetOfflineAiAsync(CancellationToken cancellationToken) =>
+        QueryAsync<OfflineAiStatus>(
+            "query OfflineAi { offlineAi { ocrEnabled featuresEnabled textEmbeddingsEnabled modelsPresent error capabilities { feature available model note } } }",
+            null,
+            data => data.Get<OfflineAiStatus>("offlineAi"),
+            cancellationToken);
 
     private const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -190,5 +191,28 @@ public sealed class ImageDetailPageTests(LibraryStack stack, BrowserFixture brow
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the detail page is {overflow}px wider than a phone");
         await session.ScreenshotAsync("image-detail-phone-dark");
+    }
+
+    [Fact]
+    public async Task Text_read_from_the_photo_is_shown_as_text_and_found_by_keyword()
+    {
+        // What the offline OCR stage stores; markup in it (a poster can say anything) stays text.
+        const string text = "FRESH BREAD <b>daily</b>\nOPEN 7-19";
+        await using (var db = stack.CreateDbContext())
+        {
+            var image = await db.Images.SingleAsync(i => i.Id == stack.Ids["harbour"], TestContext.Current.CancellationToken);
+            image.OcrText = text;
+            image.OcrConfidence = 0.93f;
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var session = await SessionAsync();
+        var page = session.Page;
+        await session.GotoInteractiveAsync($"/images/{Id("harbour")}");
+        await Expect(page.GetByTestId("ocr-text")).ToHaveTextAsync(text);
+        Assert.Equal(0, await page.Locator("[data-testid='ocr-text'] b").CountAsync());
+
+        await session.GotoInteractiveAsync("/search?q=bread&mode=Keyword");
+        await Expect(page.GetByTestId("result").First).ToContainTextAsync("harbour.jpg");
     }
 }

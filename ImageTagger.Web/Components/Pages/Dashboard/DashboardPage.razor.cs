@@ -20,7 +20,8 @@ public sealed partial class DashboardPage
 
         var dashboard = LoadAsync(Api.GetDashboardAsync);
         var ai = LoadAsync(Api.GetAiStatusAsync);
-        State = new DashboardState(await dashboard, await ai);
+        var offline = LoadAsync(Api.GetOfflineAiAsync);
+        State = new DashboardState(await dashboard, await ai, await offline);
     }
 
     private async Task TestConnectionAsync()
@@ -40,5 +41,5 @@ public sealed partial class DashboardPage
     }
 }
 
-/// <summary>The dashboard's data: library counts and recent images, and the AI server's state.</summary>
-public sealed record DashboardState(ImageTagger.Web.Api.Dashboard? Dashboard, AiStatus? Ai);
+/// <summary>The dashboard's data: library counts and recent images, the AI server's state and what the offline models can do.</summary>
+public sealed record DashboardState(ImageTagger.Web.Api.Dashboard? Dashboard, AiStatus? Ai, OfflineAiStatus? Offline);

@@ -149,6 +149,14 @@ public sealed partial class ImageDetailPage : IAsyncDisposable
         }
     }
 
+    private Task AcceptSuggestionAsync(TagSuggestion suggestion) =>
+        ChangeTagsAsync(async ct => ToCount(await Api.AcceptTagSuggestionAsync(Id, suggestion.TagId, ct)));
+
+    private Task DismissSuggestionAsync(TagSuggestion suggestion) =>
+        ChangeTagsAsync(async ct => ToCount(await Api.DismissTagSuggestionAsync(Id, suggestion.TagId, ct)));
+
+    private static CountPayload ToCount(TagSuggestionPayload payload) => new(payload.Errors.Count == 0 ? 1 : 0, payload.Errors);
+
     private async Task<IReadOnlyList<string>> SuggestTagsAsync(string typed, CancellationToken cancellationToken)
     {
         try

@@ -38,6 +38,7 @@ public sealed partial class TagEditor : IDisposable
     {
         TagSource.Ai => "AI",
         TagSource.User => "user",
+        TagSource.Suggestion => "suggested",
         _ => "embedded",
     };
 

@@ -228,6 +228,7 @@ public sealed partial class SearchPage
         SearchSignal.FullText => "text match",
         SearchSignal.FuzzyTag => "tag match",
         SearchSignal.Semantic => "meaning",
+        SearchSignal.OfflineSemantic => "meaning (offline)",
         _ => signal.ToString(),
     };
 }
