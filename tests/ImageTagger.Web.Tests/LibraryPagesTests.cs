@@ -109,7 +109,7 @@ public sealed class LibraryPagesTests(LibraryStack stack, BrowserFixture browser
     {
         await using var session = await SessionAsync();
         var page = session.Page;
-        await page.GotoAsync("/gallery");
+        await session.GotoInteractiveAsync("/gallery");
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.Locator(":focus")).ToHaveTextAsync("Skip to content");
         foreach (var path in new[] { "/folders", "/gallery", "/search?q=sea", "/tags", "/settings" })
