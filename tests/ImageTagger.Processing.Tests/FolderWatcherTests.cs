@@ -36,8 +36,9 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
         var watcher = host.Services.GetRequiredService<Watching.FolderWatcherService>();
         await ProcessingTestHost.WaitUntilAsync(() => Task.FromResult(watcher.WatchedFolders.Contains(folder.Id)), TimeSpan.FromSeconds(15), "the folder is watched");
 
-        var path = Path.Combine(temp.Path, "incoming", "slow copy.jpg");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Straight into the watched folder: a file written into a brand-new subfolder can beat the watch that inotify
+        // adds for that subfolder, and then no event is raised at all (a later scan finds such files).
+        var path = Path.Combine(temp.Path, "slow copy.jpg");
         await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
         {
             for (var i = 0; i < 8; i++)
