@@ -25,6 +25,9 @@ public sealed class ApiDownTests(BrowserFixture browser)
         {
             var response = await page.GotoAsync(path);
             Assert.Equal(200, response!.Status);
+
+            // Still said once the page is live: the circuit asks again rather than trusting an empty prerender.
+            await page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
             await Expect(page.GetByTestId("error-banner")).ToContainTextAsync("cannot be reached");
             // The layout's own nav (once interactive, the header's hamburger drawer holds a second "Main" nav).
             await Expect(page.Locator(".app-nav-area").GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();

@@ -13,7 +13,8 @@ public sealed partial class DashboardPage
 
     protected override async Task OnInitializedAsync()
     {
-        if (State is not null)
+        // A prerender that could not reach the Api carries no data: ask again, so the error banner stays true.
+        if (State is { Dashboard: not null })
         {
             return;
         }

@@ -86,7 +86,8 @@ public sealed partial class GalleryPage
         _initialized = true;
         _query = query;
         ShowFilters(query);
-        if (first && State is { } state && state.Url == query.Url())
+        // A prerender that could not reach the Api carries no data: ask again, so the error banner stays true.
+        if (first && State is { Total: not null } state && state.Url == query.Url())
         {
             _folders = state.Folders;
             if (state.Total is { } total)

@@ -47,7 +47,8 @@ public sealed partial class ImageDetailPage : IAsyncDisposable
     protected override async Task OnParametersSetAsync()
     {
         _list = ResultList.FromUrl(Navigation.Uri);
-        if (Data?.Id == Id)
+        // A prerender that could not reach the Api carries no data: ask again, so the error banner stays true.
+        if (Data?.Id == Id && Data.Image is not null)
         {
             return;
         }

@@ -36,7 +36,8 @@ public sealed partial class SearchPage
     {
         SetState(SearchState.FromUrl(Navigation.Uri));
         Navigation.LocationChanged += OnLocationChanged;
-        if (Data is not null)
+        // A prerender that could not reach the Api carries no data: ask again, so the error banner stays true.
+        if (Data is { Folders: not null })
         {
             return;
         }
