@@ -45,8 +45,10 @@ public sealed partial class ProgressFeed(IOptions<ApiClientOptions> options, ILo
             {
                 return;
             }
-            catch (Exception ex) when (ex is WebSocketException or IOException or JsonException or GraphQLClientException or HttpRequestException or OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever broke the stream (refused socket, garbage, an Api restart), the Web stays up and tries again:
+                // a background service that throws would stop the whole host.
                 LogStreamLost(logger, address, ex.Message);
             }
 
