@@ -97,6 +97,8 @@ public sealed class ImageDetailPageTests(LibraryStack stack, BrowserFixture brow
         await Expect(page.GetByTestId("next-image")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("previous-image")).ToHaveCountAsync(0);
 
+        // The page listens for ← / → once its script has loaded after the first interactive render.
+        await page.Locator("html[data-arrow-keys='on']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.Keyboard.PressAsync("ArrowRight");
         await Expect(page.Locator("h1")).ToHaveTextAsync(names[1]);
         await Expect(page.GetByTestId("previous-image")).ToBeVisibleAsync();

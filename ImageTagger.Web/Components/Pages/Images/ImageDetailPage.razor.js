@@ -19,9 +19,11 @@ export function listenForArrows() {
     }
   };
   document.addEventListener('keydown', handler);
+  document.documentElement.dataset.arrowKeys = 'on'; // tells the browser tests the keys are live
 }
 
 export function stopListening() {
   if (handler) document.removeEventListener('keydown', handler);
   handler = null;
+  delete document.documentElement.dataset.arrowKeys;
 }
