@@ -11,6 +11,9 @@ public static class WebServiceExtensions
     public const string MediaClient = "api-media";
     public const string HealthClient = "api-health";
 
+    /// <summary>The live progress stream (GraphQL over SSE): no timeout, it stays open.</summary>
+    public const string StreamClient = "api-stream";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -54,6 +57,7 @@ public static class WebServiceExtensions
             o.Retry.DisableForUnsafeHttpMethods();
         });
         services.AddHttpClient(HealthClient, ConfigureApi);
+        services.AddHttpClient(StreamClient, ConfigureApi).ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<ProgressFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
         services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");

@@ -20,12 +20,6 @@ public sealed class ApiClientOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// The Api's GraphQL WebSocket (live progress). Service discovery resolves only HTTP clients, so this is taken from
-    /// the same configuration it reads (<c>services:api:https:0</c>, then <c>http:0</c>), else <c>Api:Url</c>.
-    /// </summary>
-    public Uri WebSocketAddress { get; set; } = new("ws://127.0.0.1/graphql");
-
     public static void Bind(ApiClientOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
@@ -34,14 +28,6 @@ public sealed class ApiClientOptions
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             options.BaseAddress = uri;
-        }
-
-        var direct = configuration["services:api:https:0"] ?? configuration["services:api:http:0"] ?? section["Url"];
-        if (Uri.TryCreate(direct, UriKind.Absolute, out var http))
-        {
-            var socket = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" };
-            socket.Path = socket.Path.TrimEnd('/') + "/graphql";
-            options.WebSocketAddress = socket.Uri;
         }
 
         options.ApiKey = section["ApiKey"] ?? options.ApiKey;

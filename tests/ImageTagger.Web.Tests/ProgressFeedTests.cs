@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using ImageTagger.TestSupport.Images;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using web::ImageTagger.Web.Api;
 
 namespace ImageTagger.Web.Tests;
@@ -18,13 +18,14 @@ public sealed class ProgressFeedTests
     {
         var ct = TestContext.Current.CancellationToken;
         var port = FreePort();
-        var options = new ApiClientOptions
+        var services = new ServiceCollection();
+        services.AddHttpClient(web::ImageTagger.Web.WebServiceExtensions.StreamClient, http =>
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
-            WebSocketAddress = new Uri($"ws://127.0.0.1:{port}/graphql"),
-            Timeout = TimeSpan.FromSeconds(10),
-        };
-        using var feed = new ProgressFeed(Options.Create(options), NullLogger<ProgressFeed>.Instance);
+            http.BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        await using var provider = services.BuildServiceProvider();
+        using var feed = new ProgressFeed(provider.GetRequiredService<IHttpClientFactory>(), NullLogger<ProgressFeed>.Instance);
         var snapshots = new ConcurrentQueue<ProgressSnapshot>();
         feed.Changed += snapshots.Enqueue;
         await feed.StartAsync(ct);
