@@ -19,6 +19,7 @@ public sealed class CrawlPageTests(LibraryStack stack, BrowserFixture browser) :
         // The form refuses what is not an http(s) address and limits out of range, before asking the Api.
         await url.FillAsync("ftp://example.org/pictures");
         await page.Locator("#crawl-depth input").FillAsync("99");
+        await page.Locator("#crawl-depth input").PressAsync("Tab"); // Fluent's input hands its value over on change
         await page.GetByTestId("start-crawl").ClickAsync();
         await Expect(form).ToContainTextAsync("http:// or https://");
         await Expect(form).ToContainTextAsync("Link depth is 0 to 50.");
