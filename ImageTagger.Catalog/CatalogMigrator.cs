@@ -15,6 +15,9 @@ public sealed class CatalogMigrator(CatalogDbContext db, NpgsqlDataSource dataSo
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
+            // A migration rewrites whole tables (a generated column over a million images takes minutes): the default
+            // 30 s command timeout would cancel it, and the retrying strategy would start it over, forever.
+            db.Database.SetCommandTimeout(TimeSpan.Zero);
             await db.Database.MigrateAsync(ct);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             foreach (var dimensions in new[] { embeddingOptions.Value.Dimensions, OfflineEmbeddingModels.TextDimensions, OfflineEmbeddingModels.ImageDimensions }.Distinct())

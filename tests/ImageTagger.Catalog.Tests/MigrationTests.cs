@@ -1,6 +1,8 @@
 using ImageTagger.Catalog.Embeddings;
 using ImageTagger.TestSupport.Postgres;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -41,6 +43,62 @@ public sealed class MigrationTests
             Assert.True(await reader.ReadAsync(ct));
             Assert.Equal(2, reader.GetInt64(0));
             Assert.Equal(1, reader.GetInt64(1));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await CatalogDatabase.DropDatabaseAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task A_migration_that_outlasts_the_connection_strings_command_timeout_still_completes()
+    {
+        // At a million images the offline-AI migration rewrites the images table for minutes; a command timeout would
+        // cancel it and the retrying strategy would start it over forever. Here the rewrite is held back by a lock
+        // until it has outlived a 1 s timeout several times over.
+        var ct = TestContext.Current.CancellationToken;
+        var name = "it_slow_" + Guid.NewGuid().ToString("N")[..12];
+        var connectionString = await CatalogDatabase.CreateEmptyDatabaseAsync(name);
+        try
+        {
+            await using var provider = CatalogServices.Build(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 1 }.ConnectionString);
+            await using (var scope = provider.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<CatalogDbContext>().GetService<IMigrator>().MigrateAsync("20261206000000_LargeLibraries", ct);
+            }
+
+            await using var blocker = new NpgsqlConnection(connectionString);
+            await blocker.OpenAsync(ct);
+            var holding = await blocker.BeginTransactionAsync(ct);
+            await using (var share = new NpgsqlCommand("LOCK TABLE images IN ACCESS SHARE MODE", blocker, holding))
+            {
+                await share.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var scope2 = provider.CreateAsyncScope();
+            var migrating = scope2.ServiceProvider.GetRequiredService<CatalogMigrator>().MigrateAsync(ct);
+            await using var observer = new NpgsqlConnection(connectionString);
+            await observer.OpenAsync(ct);
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (true)
+            {
+                Assert.False(migrating.IsCompleted, "the migration ended while the table was locked: " + migrating.Exception?.GetBaseException().Message);
+                await using var waiting = new NpgsqlCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE images%' AND now() - query_start > interval '3 seconds'",
+                    observer);
+                if ((long)(await waiting.ExecuteScalarAsync(ct))! > 0)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the migration's ALTER TABLE never waited past 3 s on the lock (cancelled by the command timeout?)");
+                await Task.Delay(200, ct);
+            }
+
+            await holding.CommitAsync(ct);
+            await migrating;
+            Assert.Empty(await scope2.ServiceProvider.GetRequiredService<CatalogMigrator>().PendingMigrationsAsync(ct));
         }
         finally
         {
