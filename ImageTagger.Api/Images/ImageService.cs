@@ -67,13 +67,19 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
 
     /// <summary>
     /// How many images match. No filter, or folder and status alone (the gallery's usual views), read the counters
-    /// the database keeps (<c>image_counts</c>: a few rows per folder); other filters count the matching rows.
+    /// the database keeps (<c>image_counts</c>: a few rows per folder); one tag alone reads the tag's usage count
+    /// less its missing images; other filters count the matching rows. Every answer is exact.
     /// </summary>
     public async Task<long> CountAsync(ImageFilter filter, CancellationToken cancellationToken)
     {
-        var countersSuffice = filter.Tags.Count == 0 && string.IsNullOrWhiteSpace(filter.Format) && filter.TakenFrom is null && filter.TakenTo is null
+        var onlyFolderOrStatus = string.IsNullOrWhiteSpace(filter.Format) && filter.TakenFrom is null && filter.TakenTo is null
             && filter.HasGps is null && string.IsNullOrWhiteSpace(filter.Text);
-        if (!countersSuffice)
+        if (onlyFolderOrStatus && filter.FolderId is null && filter.Status is null && filter.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList() is [var tag])
+        {
+            return await CountTagAsync(tag, cancellationToken);
+        }
+
+        if (!onlyFolderOrStatus || filter.Tags.Count > 0)
         {
             return await Query(filter, ImageOrder.Newest).LongCountAsync(cancellationToken);
         }
@@ -88,6 +94,18 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
             connection);
         command.Parameters.Add(new NpgsqlParameter("folder", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)filter.FolderId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.Status?.ToString() ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>A tag's images that are not missing: its kept usage count less its missing images (few, and indexed).</summary>
+    private async Task<long> CountTagAsync(string normalizedTag, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT coalesce((SELECT t.usage_count - (SELECT count(*) FROM images i JOIN image_tags it ON it.image_id = i.id AND it.tag_id = t.id WHERE i.status = 'Missing')
+                             FROM tags t WHERE t.normalized_name = @tag), 0)::bigint
+            """);
+        command.Parameters.AddWithValue("tag", normalizedTag);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

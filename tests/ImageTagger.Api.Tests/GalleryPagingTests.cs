@@ -143,4 +143,53 @@ public sealed class GalleryPagingTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal(await ExactAsync(), after);
         Assert.Equal(22 - 5 - 4 + 1, after.InFolder); // img_1 (5 of them, all present) missing, img_2 (4 present + the missing g=7) deleted, one new
     }
+
+    [Fact]
+    public async Task Total_count_of_one_tag_follows_tagging_missing_and_deleted_images()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = await AddFolderWithTiesAsync(ct);
+        var tag = "counted" + Guid.NewGuid().ToString("N")[..8];
+        async Task<(int Api, int Exact)> CountsAsync()
+        {
+            var data = await api.DataAsync(
+                "query($t: [String!]) { images(first: 0, where: { tags: $t }) { totalCount } }", new { t = new[] { "  " + tag.ToUpperInvariant() } }, ct);
+            await using var exact = api.DataSource.CreateCommand(
+                "SELECT count(*) FROM images i JOIN image_tags it ON it.image_id = i.id JOIN tags t ON t.id = it.tag_id WHERE t.normalized_name = @t AND i.status <> 'Missing'");
+            exact.Parameters.AddWithValue("t", tag);
+            return (data.GetProperty("images").GetProperty("totalCount").GetInt32(), (int)(long)(await exact.ExecuteScalarAsync(ct))!);
+        }
+
+        async Task RunAsync(string sql)
+        {
+            await using var command = api.DataSource.CreateCommand(sql);
+            command.Parameters.AddWithValue("f", folder);
+            command.Parameters.AddWithValue("t", tag);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        Assert.Equal((0, 0), await CountsAsync()); // a tag nobody has yet
+        await RunAsync(
+            """
+            INSERT INTO tags (name, normalized_name) VALUES (@t, @t);
+            INSERT INTO image_tags (image_id, tag_id, source) SELECT i.id, t.id, 'User' FROM images i, tags t WHERE i.folder_id = @f AND t.normalized_name = @t;
+            """);
+        var tagged = await CountsAsync();
+        Assert.Equal(22, tagged.Api); // 23 tagged, one of them missing
+        Assert.Equal(tagged.Exact, tagged.Api);
+
+        // A file goes missing, one is deleted, one loses the tag, the missing one comes back.
+        await RunAsync("UPDATE images SET status = 'Missing' WHERE folder_id = @f AND file_name = 'img_1.jpg'");
+        var changed = await CountsAsync();
+        Assert.Equal(changed.Exact, changed.Api);
+        await RunAsync(
+            """
+            DELETE FROM images WHERE id = (SELECT min(id) FROM images WHERE folder_id = @f AND file_name = 'img_2.jpg');
+            DELETE FROM image_tags WHERE image_id = (SELECT min(id) FROM images WHERE folder_id = @f AND file_name = 'img_3.jpg');
+            UPDATE images SET status = 'Done' WHERE folder_id = @f AND file_name = 'img_1.jpg';
+            """);
+        var after = await CountsAsync();
+        Assert.Equal(after.Exact, after.Api);
+        Assert.Equal(22 - 1 - 1, after.Api);
+    }
 }
