@@ -69,6 +69,13 @@ public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFi
         var prefix = await f.Search.SearchAsync(Request(f, "bicy", SearchMode.Keyword), null, ct);
         Assert.Equal([f.Ids["bike"]], prefix.Hits.Select(h => h.ImageId));
 
+        // Only the word being typed (the last) is a prefix: finished words match their stems, not every longer word
+        // ("bricks" and "walls" are stemmed to what the description holds; "lean" alone would not be a prefix of "leaning").
+        var typing = await f.Search.SearchAsync(Request(f, "bricks walls lea", SearchMode.Keyword), null, ct);
+        Assert.Equal([f.Ids["bike"]], typing.Hits.Select(h => h.ImageId));
+        var finishedPrefix = await f.Search.SearchAsync(Request(f, "bic red", SearchMode.Keyword), null, ct);
+        Assert.DoesNotContain(finishedPrefix.Hits, h => h.Signals.HasFlag(SearchSignals.FullText) && h.KeywordRank > 1.0); // no image has both "bic" and "red*"
+
         var misspelled = await f.Search.SearchAsync(Request(f, "bycicle", SearchMode.Keyword), null, ct);
         var hit = Assert.Single(misspelled.Hits);
         Assert.Equal(f.Ids["bike"], hit.ImageId);
