@@ -64,6 +64,10 @@ public sealed class ProcessingOptions
     [Range(1, 1_000_000)]
     public int PruneBatch { get; set; } = 10_000;
 
+    /// <summary>Files a folder scan writes per statement and transaction (new, changed or missing rows, with their jobs).</summary>
+    [Range(1, 1_000_000)]
+    public int ScanBatch { get; set; } = 5_000;
+
     /// <summary>Folder where thumbnails are cached, by image id (shared with the Api).</summary>
     public string ThumbnailRoot { get; set; } = Path.Combine(Path.GetTempPath(), "imagetagger", "thumbnails");
 }

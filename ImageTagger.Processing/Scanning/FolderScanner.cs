@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageTagger.Catalog.Jobs;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,9 +12,14 @@ public sealed record ScanResult(int Seen, int Added, int Changed, int Missing, i
 /// Brings the catalog in step with one folder on disk. Unchanged files cost a stat and nothing else;
 /// new and changed files get an analyze job; files that disappeared are marked missing (their rows,
 /// tags and descriptions stay, so a moved file can be recognised by checksum and keep them).
+/// Changes are written in batches of <see cref="ProcessingOptions.ScanBatch"/> files, each batch with its jobs in one
+/// transaction: a first scan of a million files never runs one statement for minutes, and what a scan that dies has
+/// committed is kept (the next scan sees those rows as known and queues what is still unanalysed).
 /// </summary>
-public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue queue, ILogger<FolderScanner> logger)
+public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue queue, IOptions<ProcessingOptions> options, ILogger<FolderScanner> logger)
 {
+    private readonly int _batch = options.Value.ScanBatch;
+
     public async Task<ScanResult> ScanAsync(long folderId, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -119,11 +125,11 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
 
         var missing = known.Where(k => k.Value.Status != "Missing" && !onDisk.ContainsKey(k.Key)).Select(k => k.Value.Id).ToArray();
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var toAnalyze = new List<long>(added.Count + changed.Count + retry.Count);
-        if (added.Count > 0)
+        foreach (var batch in added.Chunk(_batch))
         {
-            await using var insert = new NpgsqlCommand(
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var toAnalyze = new List<long>(batch.Length);
+            await using (var insert = new NpgsqlCommand(
                 """
                 INSERT INTO images (folder_id, path, file_name, size_bytes, modified_at, status)
                 SELECT @folderId, p, f, s, m, 'Discovered' FROM unnest(@paths, @names, @sizes, @times) AS t(p, f, s, m)
@@ -134,22 +140,29 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
                 RETURNING id;
                 """,
                 connection,
-                transaction);
-            insert.Parameters.AddWithValue("folderId", folderId);
-            insert.Parameters.AddWithValue("paths", added.Select(a => a.Path).ToArray());
-            insert.Parameters.AddWithValue("names", added.Select(a => Path.GetFileName(a.Path)).ToArray());
-            insert.Parameters.AddWithValue("sizes", added.Select(a => a.Size).ToArray());
-            insert.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = added.Select(a => a.ModifiedAt.UtcDateTime).ToArray() });
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+                transaction))
             {
-                toAnalyze.Add(reader.GetInt64(0));
+                insert.Parameters.AddWithValue("folderId", folderId);
+                insert.Parameters.AddWithValue("paths", batch.Select(a => a.Path).ToArray());
+                insert.Parameters.AddWithValue("names", batch.Select(a => Path.GetFileName(a.Path)).ToArray());
+                insert.Parameters.AddWithValue("sizes", batch.Select(a => a.Size).ToArray());
+                insert.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(a => a.ModifiedAt.UtcDateTime).ToArray() });
+                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    toAnalyze.Add(reader.GetInt64(0));
+                }
             }
+
+            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, toAnalyze, folderId, cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        if (changed.Count > 0)
+        foreach (var batch in changed.Chunk(_batch))
         {
-            await using var update = new NpgsqlCommand(
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var toAnalyze = new List<long>(batch.Length);
+            await using (var update = new NpgsqlCommand(
                 """
                 UPDATE images i SET size_bytes = t.s, modified_at = t.m, status = 'Discovered', error = NULL, updated_at = now()
                 FROM unnest(@ids, @sizes, @times) AS t(id, s, m)
@@ -157,39 +170,45 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
                 RETURNING i.id;
                 """,
                 connection,
-                transaction);
-            update.Parameters.AddWithValue("ids", changed.Select(c => c.Id).ToArray());
-            update.Parameters.AddWithValue("sizes", changed.Select(c => c.File.Size).ToArray());
-            update.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => c.File.ModifiedAt.UtcDateTime).ToArray() });
-            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+                transaction))
             {
-                toAnalyze.Add(reader.GetInt64(0)); // still changed when the statement ran (our own write-back updates the row)
+                update.Parameters.AddWithValue("ids", batch.Select(c => c.Id).ToArray());
+                update.Parameters.AddWithValue("sizes", batch.Select(c => c.File.Size).ToArray());
+                update.Parameters.Add(new NpgsqlParameter("times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(c => c.File.ModifiedAt.UtcDateTime).ToArray() });
+                await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    toAnalyze.Add(reader.GetInt64(0)); // still changed when the statement ran (our own write-back updates the row)
+                }
             }
+
+            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, toAnalyze, folderId, cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        if (missing.Length > 0)
+        foreach (var batch in missing.Chunk(_batch))
         {
             await using var markMissing = new NpgsqlCommand(
                 "UPDATE images SET status = 'Missing', error = 'file not found at last scan', updated_at = now() WHERE id = ANY(@ids)",
-                connection,
-                transaction);
-            markMissing.Parameters.AddWithValue("ids", missing);
+                connection);
+            markMissing.Parameters.AddWithValue("ids", batch);
             await markMissing.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, toAnalyze, folderId, cancellationToken: cancellationToken);
-
         // Never analysed yet (e.g. a scan that died before committing its jobs ran again): only if still so now.
-        await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, retry, folderId, cancellationToken: cancellationToken, onlyIfStatus: "Discovered");
-        if (paths is null)
+        foreach (var batch in retry.Chunk(_batch))
         {
-            await RecordScanAsync(connection, transaction, folderId, null, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, batch, folderId, cancellationToken: cancellationToken, onlyIfStatus: "Discovered");
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return new ScanResult(onDisk.Count, added.Count, changed.Count, missing.Length, unchanged, TimeSpan.Zero, null);
+        if (paths is null)
+        {
+            await RecordScanAsync(connection, null, folderId, null, cancellationToken);
+        }
 
+        return new ScanResult(onDisk.Count, added.Count, changed.Count, missing.Length, unchanged, TimeSpan.Zero, null);
     }
 
     private static async Task RecordScanAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long folderId, string? error, CancellationToken cancellationToken)

@@ -58,5 +58,7 @@ internal static class RescanBench
         Console.WriteLine("|---|---|---|");
         Console.WriteLine($"| first scan ({initial.Added:N0} new rows + analyze jobs) | {Bench.F(first.Elapsed.TotalSeconds, "0.00")} | {Bench.F(files / first.Elapsed.TotalSeconds, "0")} |");
         Console.WriteLine($"| rescan, nothing changed ({last!.Unchanged:N0} unchanged, {last.Added + last.Changed + last.Missing} changes; median of {runs}) | {Bench.F(Bench.Median(rescans), "0.00")} | {Bench.F(files / Bench.Median(rescans), "0")} |");
+        // The scanner runs inside Processing; this process is that service's scanner, so its peak is the scan's memory.
+        Console.WriteLine($"peak resident memory of the scanning process: {Bench.F(Bench.PeakMemoryMiB(Environment.ProcessId), "0")} MiB; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     }
 }

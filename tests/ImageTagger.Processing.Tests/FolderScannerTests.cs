@@ -119,6 +119,48 @@ public sealed class FolderScannerTests(CatalogDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_folder_larger_than_a_scan_batch_is_written_in_batches_with_every_file_and_job_once()
+    {
+        // ScanBatch 5 over 12 files: three batches for the new files, two for the changed and missing ones.
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var files = Enumerable.Range(0, 12).Select(i => temp.Write($"batch/{i:D2}.jpg")).ToList();
+        using var host = ProcessingTestHost.Build(database, new Dictionary<string, string?> { ["Processing:ScanBatch"] = "5" });
+        var scanner = host.Services.GetRequiredService<FolderScanner>();
+        var folder = await ProcessingTestHost.AddFolderAsync(database, temp.Path, ct: ct);
+
+        var first = await scanner.ScanAsync(folder.Id, ct);
+        Assert.Equal(12, first.Added);
+        Assert.Equal(12, (await ImagesAsync(folder.Id)).Count);
+        Assert.Equal(12, await QueuedAnalyzeJobsAsync(folder.Id));
+
+        await using (var db = database.CreateDbContext())
+        {
+            await db.Jobs.Where(j => j.FolderId == folder.Id).ExecuteDeleteAsync(ct);
+            await db.Images.Where(i => i.FolderId == folder.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImageStatus.Done), ct);
+        }
+
+        foreach (var changed in files.Take(6))
+        {
+            File.WriteAllBytes(changed, new byte[100]);
+        }
+
+        foreach (var gone in files.Skip(6).Take(6))
+        {
+            File.Delete(gone);
+        }
+
+        var second = await scanner.ScanAsync(folder.Id, ct);
+        Assert.Equal((0, 6, 6, 0), (second.Added, second.Changed, second.Missing, second.Unchanged));
+        var images = await ImagesAsync(folder.Id);
+        Assert.Equal(6, images.Count(i => i.Status == ImageStatus.Missing));
+        Assert.Equal(6, images.Count(i => i.Status == ImageStatus.Discovered && i.SizeBytes == 100));
+        Assert.Equal(6, await QueuedAnalyzeJobsAsync(folder.Id));
+        await using var check = database.CreateDbContext();
+        Assert.Equal(6, (await check.Folders.AsNoTracking().SingleAsync(f => f.Id == folder.Id, ct)).ImageCount);
+    }
+
+    [Fact]
     public async Task A_symlink_loop_is_walked_once_and_does_not_hang()
     {
         var ct = TestContext.Current.CancellationToken;
