@@ -10,7 +10,8 @@ public sealed class EmbeddingOptions
 {
     public const string SectionName = "Embedding";
 
-    [Range(2, 16000)]
+    /// <summary>The embedding model's size; at most what pgvector's half-precision HNSW index takes (4,000).</summary>
+    [Range(2, Embeddings.EmbeddingIndex.MaxDimensions)]
     public int Dimensions { get; set; } = 768;
 
     /// <summary>HNSW candidate list size per query; higher means better recall, slower search.</summary>

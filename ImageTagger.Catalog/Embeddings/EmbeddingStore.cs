@@ -93,15 +93,15 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
 
     /// <summary>
     /// Embeddings of <paramref name="model"/> nearest to <paramref name="query"/>, ordered by the expression the
-    /// per-dimension HNSW index is built on (<c>embedding::vector(N) &lt;=&gt; q</c>), so the planner can use it.
+    /// per-dimension HNSW index is built on (<c>embedding::halfvec(N) &lt;=&gt; q::halfvec(N)</c>), so the planner can
+    /// use it; the distance returned is the full-precision one (callers sort by it).
     /// </summary>
     public static IQueryable<VectorHit> Nearest(CatalogDbContext db, Vector query, string model, int dimensions) =>
         db.ImageEmbeddings
             .Where(e => e.Model == model && e.Dimensions == EF.Constant(dimensions))
-            .Select(e => new { e.ImageId, Distance = e.Embedding.WithDimensions(dimensions).CosineDistance(query) })
-            .OrderBy(h => h.Distance)
-            .InlineDimensions()
-            .Select(h => new VectorHit(h.ImageId, h.Distance));
+            .OrderBy(e => e.Embedding.AsHalf(dimensions).CosineDistance(query.AsHalf(dimensions)))
+            .Select(e => new VectorHit(e.ImageId, e.Embedding.WithDimensions(dimensions).CosineDistance(query)))
+            .InlineDimensions();
 }
 
 public sealed record StoredEmbedding(float[] Vector, string ContentHash);

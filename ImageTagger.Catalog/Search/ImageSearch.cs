@@ -12,7 +12,7 @@ namespace ImageTagger.Catalog.Search;
 /// branches running side by side on their own connections). Filters sit inside every branch so paging never
 /// drops filtered hits. SQL rather than LINQ: the keyword branch (tsquery ranking, trigram and edit-distance
 /// CTEs) has no LINQ form, and both branches share one filter definition (<c>FilterSql</c>); the semantic
-/// branch orders by the same <c>embedding::vector(N) &lt;=&gt; q</c> as <see cref="Embeddings.EmbeddingStore.Nearest"/>.
+/// branch orders by the same <c>embedding::halfvec(N) &lt;=&gt; q</c> as <see cref="Embeddings.EmbeddingStore.Nearest"/>.
 /// </summary>
 public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOptions> searchOptions, IOptions<EmbeddingOptions> embeddingOptions)
 {
@@ -335,14 +335,15 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
 
     private static string SemanticSql(SearchFilters filters, int dimensions)
     {
-        var vectorType = $"vector({dimensions.ToString(CultureInfo.InvariantCulture)})";
+        var size = dimensions.ToString(CultureInfo.InvariantCulture);
+        // Ordered by the half-precision expression the HNSW index holds; the distance kept is the full-precision one.
         return $"""
             WITH nearest AS MATERIALIZED (
-                SELECT e.image_id AS id, e.embedding::{vectorType} <=> @vector AS distance
+                SELECT e.image_id AS id, e.embedding::vector({size}) <=> @vector AS distance
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
-                WHERE e.model = @model AND e.dimensions = {dimensions.ToString(CultureInfo.InvariantCulture)} AND {FilterSql(filters)}
-                ORDER BY e.embedding::{vectorType} <=> @vector
+                WHERE e.model = @model AND e.dimensions = {size} AND {FilterSql(filters)}
+                ORDER BY {Embeddings.EmbeddingIndex.IndexedExpression(dimensions, "e.embedding")} <=> @vector::halfvec({size})
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;
             """;

@@ -23,6 +23,9 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
 {
     private static readonly string s_vectorType = $"vector({OfflineEmbeddingModels.ImageDimensions.ToString(CultureInfo.InvariantCulture)})";
 
+    // Ordered by what the HNSW index holds (half precision); similarities are computed at full precision.
+    private static readonly string s_indexOrder = $"{EmbeddingIndex.IndexedExpression(OfflineEmbeddingModels.ImageDimensions, "e.embedding")} <=> @v::halfvec({OfflineEmbeddingModels.ImageDimensions.ToString(CultureInfo.InvariantCulture)})";
+
     /// <summary>Tags from these sources count as the user's: typed, embedded in the files, or suggestions accepted.</summary>
     private static readonly string[] s_userSources = [nameof(TagSource.User), nameof(TagSource.Metadata), nameof(TagSource.Suggestion)];
 
@@ -47,7 +50,7 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
             JOIN images i ON i.id = e.image_id
             WHERE e.model = @model AND e.dimensions = {OfflineEmbeddingModels.ImageDimensions} AND e.image_id <> @id
               AND i.status NOT IN ('Missing', 'Duplicate')
-            ORDER BY e.embedding::{s_vectorType} <=> @v
+            ORDER BY {s_indexOrder}
             LIMIT @first
             """,
             connection,
@@ -99,7 +102,7 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
                 WHERE e.model = @model AND e.dimensions = {OfflineEmbeddingModels.ImageDimensions} AND e.image_id <> @id
                   AND i.status NOT IN ('Missing', 'Duplicate')
                   AND EXISTS (SELECT 1 FROM image_tags it WHERE it.image_id = e.image_id AND it.source = ANY(@sources))
-                ORDER BY e.embedding::{s_vectorType} <=> @v
+                ORDER BY {s_indexOrder}
                 LIMIT @neighbours)
             SELECT t.id, t.name, sum(n.similarity) / (SELECT count(*) FROM nearest) AS score, count(*)::int AS voters
             FROM nearest n

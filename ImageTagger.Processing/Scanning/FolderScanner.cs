@@ -48,16 +48,27 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
             return new ScanResult(0, 0, 0, 0, 0, stopwatch.Elapsed, error);
         }
 
+        // The catalog's rows are read while the disk is walked (a million of each take seconds apiece). A file the
+        // watcher adds meanwhile looks new to this scan, and the insert's ON CONFLICT makes that a no-op.
+        var knownRows = ReadKnownAsync(folderId, paths: null, cancellationToken);
         var onDisk = new Dictionary<string, FileCandidate>(StringComparer.Ordinal);
-        await Task.Run(() =>
+        try
         {
-            foreach (var file in FileWalker.Walk(path, recursive, cancellationToken))
+            await Task.Run(() =>
             {
-                onDisk[file.Path] = file;
-            }
-        }, cancellationToken);
+                foreach (var file in FileWalker.Walk(path, recursive, cancellationToken))
+                {
+                    onDisk[file.Path] = file;
+                }
+            }, cancellationToken);
+        }
+        catch
+        {
+            await ((Task)knownRows).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
 
-        var counts = await ApplyAsync(connection, folderId, onDisk, paths: null, cancellationToken);
+        var counts = await ApplyAsync(connection, folderId, onDisk, await knownRows, paths: null, cancellationToken);
         var result = counts with { Elapsed = stopwatch.Elapsed };
         LogScanned(logger, folderId, path, result.Seen, result.Added, result.Changed, result.Missing, result.Unchanged, stopwatch.ElapsedMilliseconds);
         return result;
@@ -81,23 +92,29 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var result = await ApplyAsync(connection, folderId, onDisk, paths, cancellationToken);
+        var result = await ApplyAsync(connection, folderId, onDisk, await ReadKnownAsync(folderId, paths, cancellationToken), paths, cancellationToken);
         return result with { Elapsed = stopwatch.Elapsed };
     }
 
-    private async Task<ScanResult> ApplyAsync(NpgsqlConnection connection, long folderId, Dictionary<string, FileCandidate> onDisk, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
+    /// <summary>The catalog's rows of the folder (or of just these paths), by path, on a connection of its own.</summary>
+    private async Task<Dictionary<string, KnownRow>> ReadKnownAsync(long folderId, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
     {
-        var known = new Dictionary<string, (long Id, long Size, DateTimeOffset ModifiedAt, string Status)>(StringComparer.Ordinal);
-        await using (var read = new NpgsqlCommand("SELECT id, path, size_bytes, modified_at, status FROM images WHERE folder_id = @id AND (@paths::text[] IS NULL OR path = ANY(@paths))", connection))
+        var known = new Dictionary<string, KnownRow>(StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var read = new NpgsqlCommand("SELECT id, path, size_bytes, modified_at, status FROM images WHERE folder_id = @id AND (@paths::text[] IS NULL OR path = ANY(@paths))", connection);
+        read.Parameters.AddWithValue("id", folderId);
+        read.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)paths?.ToArray() ?? DBNull.Value });
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            read.Parameters.AddWithValue("id", folderId);
-            read.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)paths?.ToArray() ?? DBNull.Value });
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                known[reader.GetString(1)] = (reader.GetInt64(0), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
-            }
+            known[reader.GetString(1)] = new KnownRow(reader.GetInt64(0), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
         }
+
+        return known;
+    }
+
+    private async Task<ScanResult> ApplyAsync(NpgsqlConnection connection, long folderId, Dictionary<string, FileCandidate> onDisk, Dictionary<string, KnownRow> known, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
+    {
 
         var added = new List<FileCandidate>();
         var changed = new List<(long Id, FileCandidate File)>();
@@ -225,6 +242,8 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         update.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private readonly record struct KnownRow(long Id, long Size, DateTimeOffset ModifiedAt, string Status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scanned folder {FolderId} ({Path}): {Seen} files, {Added} new, {Changed} changed, {Missing} missing, {Unchanged} unchanged in {ElapsedMs} ms")]
     private static partial void LogScanned(ILogger logger, long folderId, string path, int seen, int added, int changed, int missing, int unchanged, long elapsedMs);

@@ -153,7 +153,7 @@ internal static class SearchBench
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         long folderId;
-        await using (var folder = new NpgsqlCommand("INSERT INTO folders (path) VALUES ('/bench') RETURNING id; DROP INDEX IF EXISTS ix_image_embeddings_hnsw_768;", connection))
+        await using (var folder = new NpgsqlCommand("INSERT INTO folders (path) VALUES ('/bench') RETURNING id; DROP INDEX IF EXISTS " + EmbeddingIndex.IndexName(768), connection))
         {
             folderId = (long)(await folder.ExecuteScalarAsync())!;
         }

@@ -119,7 +119,7 @@ public sealed class EmbeddingStoreTests(SmallEmbeddingDatabase database) : IClas
         }
 
         await using var explain = new Npgsql.NpgsqlCommand(
-            "EXPLAIN SELECT image_id FROM image_embeddings WHERE model = 'bulk' AND dimensions = 8 ORDER BY embedding::vector(8) <=> '[1,0,0,0,0,0,0,0]'::vector(8) LIMIT 10",
+            "EXPLAIN SELECT image_id FROM image_embeddings WHERE model = 'bulk' AND dimensions = 8 ORDER BY embedding::halfvec(8) <=> '[1,0,0,0,0,0,0,0]'::halfvec(8) LIMIT 10",
             connection);
         var plan = new List<string>();
         await using var reader = await explain.ExecuteReaderAsync(ct);

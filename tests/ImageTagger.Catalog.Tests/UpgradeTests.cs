@@ -45,7 +45,7 @@ public sealed class UpgradeTests
                     INSERT INTO folders (path) VALUES ('/old');
                     INSERT INTO images (folder_id, path, file_name, modified_at, description, status)
                     SELECT (SELECT id FROM folders), '/old/' || g || '.jpg', g || '.jpg', now(), 'old image ' || g, 'Done' FROM generate_series(1, {images}) g;
-                    CREATE INDEX IF NOT EXISTS {EmbeddingIndex.IndexName(768)} ON image_embeddings USING hnsw ((embedding::vector(768)) vector_cosine_ops) WHERE dimensions = 768;
+                    CREATE INDEX IF NOT EXISTS {EmbeddingIndex.LegacyIndexName(768)} ON image_embeddings USING hnsw ((embedding::vector(768)) vector_cosine_ops) WHERE dimensions = 768;
                     """,
                     connection))
                 {
@@ -90,6 +90,14 @@ public sealed class UpgradeTests
             var expected = (await store.NearestAsync(vectors[7], "old-model", 1, exact: true, ct)).Single();
             Assert.Equal(expected.ImageId, Assert.Single(nearest).ImageId);
             Assert.Equal(0, nearest[0].Distance, 5);
+
+            // The full-precision index of earlier versions is replaced by the half-precision one.
+            await using var indexes = new NpgsqlConnection(connectionString);
+            await indexes.OpenAsync(ct);
+            await using var names = new NpgsqlCommand("SELECT array_agg(indexname::text) FROM pg_indexes WHERE tablename = 'image_embeddings'", indexes);
+            var present = (string[])(await names.ExecuteScalarAsync(ct))!;
+            Assert.Contains(EmbeddingIndex.IndexName(768), present);
+            Assert.DoesNotContain(EmbeddingIndex.LegacyIndexName(768), present);
         }
         finally
         {

@@ -9,7 +9,7 @@ using Pgvector;
 namespace ImageTagger.Catalog.Tests;
 
 /// <summary>
-/// The LINQ nearest-neighbour query (Pgvector.EntityFrameworkCore's CosineDistance over our vector(N) cast) must
+/// The LINQ nearest-neighbour query (Pgvector.EntityFrameworkCore's CosineDistance over our halfvec(N) cast) must
 /// match the per-dimension HNSW index built in SQL: at a size where a scan would be costly, the plan of the very
 /// command EF sends uses the index.
 /// </summary>
@@ -53,7 +53,8 @@ public sealed class VectorQueryPlanTests(CatalogDatabase database) : IClassFixtu
         Assert.Equal(10, hits.Count);
         Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Distance <= p.Second.Distance));
         // The cast and the partial index's predicate are literals, as the index needs them.
-        Assert.Contains($"vector({Dimensions})", capture.CommandText, StringComparison.Ordinal);
+        Assert.Contains($"halfvec({Dimensions})", capture.CommandText, StringComparison.Ordinal); // the order, as indexed
+        Assert.Contains($"vector({Dimensions})", capture.CommandText.Replace($"halfvec({Dimensions})", "", StringComparison.Ordinal), StringComparison.Ordinal); // the distance, full precision
         Assert.Contains($"= {Dimensions}", capture.CommandText, StringComparison.Ordinal);
 
         await using var explainConnection = await database.DataSource.OpenConnectionAsync(ct);
