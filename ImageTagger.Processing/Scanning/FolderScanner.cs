@@ -26,7 +26,9 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         string path;
         bool recursive;
-        await using (var read = new NpgsqlCommand("SELECT path, recursive FROM folders WHERE id = @id", connection))
+        int expected; // rows the catalog keeps for the folder (its counters): sizes the maps of a large scan once
+        await using (var read = new NpgsqlCommand(
+            "SELECT path, recursive, (SELECT coalesce(sum(images), 0)::int FROM image_counts WHERE folder_id = @id) FROM folders WHERE id = @id", connection))
         {
             read.Parameters.AddWithValue("id", folderId);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -37,6 +39,7 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
 
             path = reader.GetString(0);
             recursive = reader.GetBoolean(1);
+            expected = reader.GetInt32(2);
         }
 
         if (!Directory.Exists(path))
@@ -50,8 +53,8 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
 
         // The catalog's rows are read while the disk is walked (a million of each take seconds apiece). A file the
         // watcher adds meanwhile looks new to this scan, and the insert's ON CONFLICT makes that a no-op.
-        var knownRows = ReadKnownAsync(folderId, paths: null, cancellationToken);
-        var onDisk = new Dictionary<string, FileCandidate>(StringComparer.Ordinal);
+        var knownRows = ReadKnownAsync(folderId, paths: null, expected, cancellationToken);
+        var onDisk = new Dictionary<string, FileCandidate>(expected, StringComparer.Ordinal);
         try
         {
             await Task.Run(() =>
@@ -92,14 +95,14 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var result = await ApplyAsync(connection, folderId, onDisk, await ReadKnownAsync(folderId, paths, cancellationToken), paths, cancellationToken);
+        var result = await ApplyAsync(connection, folderId, onDisk, await ReadKnownAsync(folderId, paths, paths.Count, cancellationToken), paths, cancellationToken);
         return result with { Elapsed = stopwatch.Elapsed };
     }
 
     /// <summary>The catalog's rows of the folder (or of just these paths), by path, on a connection of its own.</summary>
-    private async Task<Dictionary<string, KnownRow>> ReadKnownAsync(long folderId, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, KnownRow>> ReadKnownAsync(long folderId, IReadOnlyCollection<string>? paths, int expected, CancellationToken cancellationToken)
     {
-        var known = new Dictionary<string, KnownRow>(StringComparer.Ordinal);
+        var known = new Dictionary<string, KnownRow>(expected, StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var read = new NpgsqlCommand("SELECT id, path, size_bytes, modified_at, status FROM images WHERE folder_id = @id AND (@paths::text[] IS NULL OR path = ANY(@paths))", connection);
         read.Parameters.AddWithValue("id", folderId);
@@ -107,7 +110,7 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            known[reader.GetString(1)] = new KnownRow(reader.GetInt64(0), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4));
+            known[reader.GetString(1)] = new KnownRow(reader.GetInt64(0), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3), Status(reader.GetString(4)));
         }
 
         return known;
@@ -244,6 +247,15 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
     }
 
     private readonly record struct KnownRow(long Id, long Size, DateTimeOffset ModifiedAt, string Status);
+
+    // The statuses the scanner compares, one shared string each instead of one kept per row of a million.
+    private static string Status(string status) => status switch
+    {
+        "Missing" => "Missing",
+        "Discovered" => "Discovered",
+        "Done" => "Done",
+        _ => status,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scanned folder {FolderId} ({Path}): {Seen} files, {Added} new, {Changed} changed, {Missing} missing, {Unchanged} unchanged in {ElapsedMs} ms")]
     private static partial void LogScanned(ILogger logger, long folderId, string path, int seen, int added, int changed, int missing, int unchanged, long elapsedMs);
