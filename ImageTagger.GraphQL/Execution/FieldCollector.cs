@@ -11,6 +11,16 @@ internal sealed class FieldGroups
     public List<KeyValuePair<string, List<FieldNode>>> Groups { get; } = [];
     public int Count => Groups.Count;
 
+    /// <summary>The response keys in order, shared by every result map completed from these groups.</summary>
+    public string[] Keys { get; private set; } = [];
+
+    public void Seal()
+    {
+        var keys = new string[Groups.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = Groups[i].Key;
+        Keys = keys;
+    }
+
     public void Add(string key, FieldNode node)
     {
         if (_index.TryGetValue(key, out var i))
@@ -31,6 +41,7 @@ internal static class FieldCollector
     {
         var groups = new FieldGroups();
         Collect(schema, type, selectionSet, variables, fragments, groups, null);
+        groups.Seal();
         return groups;
     }
 
@@ -44,14 +55,17 @@ internal static class FieldCollector
         {
             if (node.SelectionSet is not null) Collect(schema, type, node.SelectionSet, variables, fragments, groups, visited ??= []);
         }
+        groups.Seal();
         return groups;
     }
 
     private static void Collect(Schema schema, ObjectType type, SelectionSetNode selectionSet, IReadOnlyDictionary<string, object?> variables,
         IReadOnlyDictionary<string, FragmentDefinitionNode> fragments, FieldGroups groups, HashSet<string>? visited)
     {
-        foreach (var selection in selectionSet.Selections)
+        var selections = selectionSet.Selections;
+        for (var i = 0; i < selections.Count; i++)
         {
+            var selection = selections[i];
             if (selection.Directives.Count > 0 && !ShouldInclude(selection.Directives, variables)) continue;
             switch (selection)
             {
