@@ -50,6 +50,20 @@ public class ExecutionTests
             .Field("secret", "String", _ => throw new InvalidOperationException("database password is hunter2")))
         .Build();
 
+    private sealed record Reading(object Value, object[] Values);
+
+    [Fact]
+    public async Task ErrorsOfLeavesReadByTheDefaultResolverCarryTheirFullPath()
+    {
+        // Leaf fields without a resolver get their path object only when they fail: the path must still be complete.
+        var schema = new SchemaBuilder()
+            .Object<Reading>("Reading", o => o.Field("value", "Int").Field("values", "[Int!]"))
+            .Query(q => q.Field("readings", "[Reading]", _ => new[] { new Reading(1, [1, 2]), new Reading("x", [3, "y"]) }))
+            .Build();
+        var result = await new GraphQLExecutor(schema).ExecuteAsync("{ readings { value values } }", cancellationToken: Ct);
+        Assert.Equal("""{"errors":[{"message":"Int cannot represent non-integer value: \"x\"","locations":[{"line":1,"column":14}],"path":["readings",1,"value"]},{"message":"Int cannot represent non-integer value: \"y\"","locations":[{"line":1,"column":20}],"path":["readings",1,"values",1]}],"data":{"readings":[{"value":1,"values":[1,2]},{"value":null,"values":null}]}}""", result.ToJson());
+    }
+
     [Fact]
     public async Task NullPropagatesToTheNearestNullableParent()
     {
