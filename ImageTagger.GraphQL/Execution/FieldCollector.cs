@@ -6,7 +6,9 @@ namespace ImageTagger.GraphQL.Execution;
 /// <summary>Ordered map response key → field nodes (spec CollectFields result).</summary>
 internal sealed class FieldGroups
 {
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    // Most selections have a handful of keys: searched in order until there are enough to be worth an index.
+    private const int IndexFrom = 8;
+    private Dictionary<string, int>? _index;
 
     public List<KeyValuePair<string, List<FieldNode>>> Groups { get; } = [];
     public int Count => Groups.Count;
@@ -23,13 +25,29 @@ internal sealed class FieldGroups
 
     public void Add(string key, FieldNode node)
     {
-        if (_index.TryGetValue(key, out var i))
+        var i = IndexOf(key);
+        if (i >= 0)
         {
             Groups[i].Value.Add(node);
             return;
         }
-        _index[key] = Groups.Count;
+        if (_index is not null) _index[key] = Groups.Count;
         Groups.Add(new(key, [node]));
+        if (_index is null && Groups.Count == IndexFrom)
+        {
+            _index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var k = 0; k < Groups.Count; k++) _index[Groups[k].Key] = k;
+        }
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null) return _index.TryGetValue(key, out var i) ? i : -1;
+        for (var k = 0; k < Groups.Count; k++)
+        {
+            if (string.Equals(Groups[k].Key, key, StringComparison.Ordinal)) return k;
+        }
+        return -1;
     }
 }
 

@@ -50,6 +50,23 @@ public class ExecutionTests
             .Field("secret", "String", _ => throw new InvalidOperationException("database password is hunter2")))
         .Build();
 
+    [Fact]
+    public async Task RepeatedResponseKeysMergeInLargeSelections()
+    {
+        // Field collection searches the first keys in order and indexes them from the eighth on: repeats on both sides of
+        // that point must merge into the first occurrence, as if written once.
+        var executor = new GraphQLExecutor(PetSchema());
+        var repeated = await executor.ExecuteAsync(
+            "{ __type(name: \"Dog\") { name kind description fields { name } interfaces { name } possibleTypes { name } enumValues { name } inputFields { name } ofType { name } name kind fields { type { name } } } }",
+            cancellationToken: Ct);
+        var once = await executor.ExecuteAsync(
+            "{ __type(name: \"Dog\") { name kind description fields { name type { name } } interfaces { name } possibleTypes { name } enumValues { name } inputFields { name } ofType { name } } }",
+            cancellationToken: Ct);
+        Assert.Empty(once.Errors);
+        Assert.Contains("\"barkVolume\"", once.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(once.ToJson(), repeated.ToJson());
+    }
+
     private sealed record Reading(object Value, object[] Values);
 
     [Fact]
