@@ -35,6 +35,11 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
                 }
                 conflicts.Clear();
             },
+            // Also on leaving, so the maps do not hold on to this document until the thread validates the next one.
+            Leave = node =>
+            {
+                if (node is DocumentNode) state.Reset();
+            },
         };
     }
 
