@@ -141,23 +141,44 @@ public sealed class ExecutionResult
 }
 
 /// <summary>An ordered response object (keys in selection order), filled concurrently by slot.</summary>
-public sealed class ResultMap(int capacity)
+public sealed class ResultMap
 {
-    private readonly string[] _keys = new string[capacity];
-    private readonly object?[] _values = new object?[capacity];
+    private readonly string[] _keys;
+    private readonly object?[] _values;
+    private readonly bool _keysGiven;
     private int _count;
+
+    /// <summary>An empty map for up to <paramref name="capacity"/> response keys.</summary>
+    public ResultMap(int capacity)
+    {
+        _keys = new string[capacity];
+        _values = new object?[capacity];
+    }
+
+    /// <summary>A map whose keys are known in advance and shared (every object completed from the same selection): it stores only values.</summary>
+    internal ResultMap(string[] keys)
+    {
+        _keys = keys;
+        _values = new object?[keys.Length];
+        _keysGiven = true;
+    }
 
     /// <summary>The number of response keys.</summary>
     public int Count => _count;
 
     internal int Add(string key, object? value)
     {
-        _keys[_count] = key;
+        // Shared keys are never written: the executor adds exactly those keys, in that order.
+        if (!_keysGiven) _keys[_count] = key;
         _values[_count] = value;
         return _count++;
     }
 
     internal void Set(int index, object? value) => _values[index] = value;
+
+    internal string KeyAt(int index) => _keys[index];
+
+    internal object? ValueAt(int index) => _values[index];
 
     /// <summary>The value of a response key, or null when absent.</summary>
     public object? this[string key]
@@ -200,13 +221,19 @@ internal static class ResultWriter
             case short sh: writer.WriteNumberValue(sh); break;
             case JsonElement je: je.WriteTo(writer); break;
             case ResultMap map:
+                // Indexed, not through Entries: an iterator per object adds up over a large result.
                 writer.WriteStartObject();
-                foreach (var (k, v) in map.Entries)
+                for (var i = 0; i < map.Count; i++)
                 {
-                    writer.WritePropertyName(k);
-                    WriteValue(writer, v);
+                    writer.WritePropertyName(map.KeyAt(i));
+                    WriteValue(writer, map.ValueAt(i));
                 }
                 writer.WriteEndObject();
+                break;
+            case List<object?> items:
+                writer.WriteStartArray();
+                foreach (var item in items) WriteValue(writer, item);
+                writer.WriteEndArray();
                 break;
             case IEnumerable<KeyValuePair<string, object?>> dict:
                 writer.WriteStartObject();

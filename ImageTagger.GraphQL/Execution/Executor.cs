@@ -17,6 +17,18 @@ public sealed class ResponsePath(ResponsePath? previous, object key)
     /// <summary>A response key (string) or a list index (int).</summary>
     public object Key { get; } = key;
 
+    // List indices boxed once: most lists are short, and every item of every list needs its index as an object.
+    private static readonly object[] _indices = CreateIndices(256);
+
+    private static object[] CreateIndices(int count)
+    {
+        var indices = new object[count];
+        for (var i = 0; i < count; i++) indices[i] = i;
+        return indices;
+    }
+
+    internal static object Index(int index) => (uint)index < (uint)_indices.Length ? _indices[index] : index;
+
     /// <summary>The path from the root as keys and indices, as written in an error's <c>path</c>.</summary>
     public IReadOnlyList<object> ToList()
     {
@@ -116,8 +128,16 @@ public sealed class GraphQLExecutor
             };
         }
 
-        var operationType = operation.Operation.ToString().ToLowerInvariant();
-        using var activity = ActivitySource.StartActivity(operation.Name is null ? operationType : $"{operationType} {operation.Name.Value}");
+        var operationType = operation.Operation switch
+        {
+            OperationType.Query => "query",
+            OperationType.Mutation => "mutation",
+            _ => "subscription",
+        };
+        // The activity's name is only built when someone listens.
+        using var activity = ActivitySource.HasListeners()
+            ? ActivitySource.StartActivity(operation.Name is null ? operationType : $"{operationType} {operation.Name.Value}")
+            : null;
         activity?.SetTag("graphql.operation.type", operationType);
         activity?.SetTag("graphql.operation.name", operation.Name?.Value);
         activity?.SetTag("graphql.document", request.Query);
@@ -127,7 +147,10 @@ public sealed class GraphQLExecutor
         if (varErrors.Count > 0) return new ExecutionResult { Kind = ExecutionResultKind.RequestError, Errors = varErrors, Operation = operation };
 
         var fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
-        foreach (var f in document.Fragments) fragments.TryAdd(f.Name.Value, f);
+        for (var i = 0; i < document.Definitions.Count; i++)
+        {
+            if (document.Definitions[i] is FragmentDefinitionNode f) fragments.TryAdd(f.Name.Value, f);
+        }
 
         if (operation.Operation == OperationType.Subscription)
         {
@@ -157,8 +180,9 @@ public sealed class GraphQLExecutor
     {
         error = null;
         OperationDefinitionNode? found = null;
-        foreach (var op in document.Operations)
+        for (var i = 0; i < document.Definitions.Count; i++)
         {
+            if (document.Definitions[i] is not OperationDefinitionNode op) continue;
             if (operationName is null)
             {
                 if (found is not null)
@@ -192,8 +216,27 @@ public sealed class GraphQLExecutor
         private readonly List<GraphQLError> _errors = [];
         private readonly Lock _errorsLock = new();
         private readonly IServiceProvider _services = request.Services ?? EmptyServiceProvider.Instance;
-        private readonly IDictionary<string, object?> _contextData = request.ContextData ?? new ConcurrentDictionary<string, object?>();
-        private readonly DataLoaderScope _loaders = new() { CancellationToken = token };
+        // Made on first use: most requests touch neither.
+        private IDictionary<string, object?>? _contextData = request.ContextData;
+        private DataLoaderScope? _loaders;
+
+        public IDictionary<string, object?> ContextData
+        {
+            get
+            {
+                if (_contextData is null) Interlocked.CompareExchange(ref _contextData, new ConcurrentDictionary<string, object?>(), null);
+                return _contextData;
+            }
+        }
+
+        public DataLoaderScope Loaders
+        {
+            get
+            {
+                if (_loaders is null) Interlocked.CompareExchange(ref _loaders, new DataLoaderScope { CancellationToken = token }, null);
+                return _loaders;
+            }
+        }
         private object? _rootValue = request.RootValue;
 
         public OperationDefinitionNode Operation => operation;
@@ -230,8 +273,8 @@ public sealed class GraphQLExecutor
                 foreach (var e in ge.Errors) AddError(e);
                 data = null;
             }
-            List<GraphQLError> errors;
-            lock (_errorsLock) errors = [.. _errors];
+            IReadOnlyList<GraphQLError> errors;
+            lock (_errorsLock) errors = _errors.Count == 0 ? [] : [.. _errors];
             return new ExecutionResult { Kind = ExecutionResultKind.Success, HasData = true, Data = data, Errors = errors, Operation = operation };
         }
 
@@ -240,14 +283,15 @@ public sealed class GraphQLExecutor
         {
             if (work.IsCompleted) return await work.ConfigureAwait(false);
             var task = work.AsTask();
+            var loaders = Loaders;
             while (!task.IsCompleted)
             {
-                if (_loaders.HasPending)
+                if (loaders.HasPending)
                 {
-                    await _loaders.DispatchAsync().ConfigureAwait(false);
+                    await loaders.DispatchAsync().ConfigureAwait(false);
                     continue;
                 }
-                await Task.WhenAny(task, _loaders.WaitForWorkAsync()).ConfigureAwait(false);
+                await Task.WhenAny(task, loaders.WaitForWorkAsync()).ConfigureAwait(false);
             }
             return await task.ConfigureAwait(false);
         }
@@ -321,11 +365,10 @@ public sealed class GraphQLExecutor
 
         private async ValueTask<ResultMap> ExecuteFieldsSeriallyAsync(ObjectType type, object? source, ResponsePath? path, FieldGroups fields)
         {
-            var map = new ResultMap(fields.Count);
+            var map = new ResultMap(fields.Keys);
             foreach (var (key, nodes) in fields.Groups)
             {
-                var fieldPath = new ResponsePath(path, key);
-                var value = await ExecuteFieldAsync(type, source, nodes, fieldPath).ConfigureAwait(false);
+                var value = await ExecuteFieldAsync(type, source, nodes, path, key).ConfigureAwait(false);
                 map.Add(key, value);
             }
             return map;
@@ -333,12 +376,12 @@ public sealed class GraphQLExecutor
 
         private async ValueTask<ResultMap> ExecuteFieldsAsync(ObjectType type, object? source, ResponsePath? path, FieldGroups fields)
         {
-            var map = new ResultMap(fields.Count);
+            var map = new ResultMap(fields.Keys);
             List<(int Index, ValueTask<object?> Task)>? pending = null;
             // Start every field before awaiting any, so independent resolvers run concurrently.
             foreach (var (key, nodes) in fields.Groups)
             {
-                var vt = ExecuteFieldAsync(type, source, nodes, new ResponsePath(path, key));
+                var vt = ExecuteFieldAsync(type, source, nodes, path, key);
                 if (vt.IsCompletedSuccessfully)
                 {
                     map.Add(key, vt.Result);
@@ -377,11 +420,16 @@ public sealed class GraphQLExecutor
 
         private static void ExceptionDispatch(Exception ex) => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
 
-        private async ValueTask<object?> ExecuteFieldAsync(ObjectType parentType, object? source, List<FieldNode> nodes, ResponsePath path)
+        private async ValueTask<object?> ExecuteFieldAsync(ObjectType parentType, object? source, List<FieldNode> nodes, ResponsePath? parentPath, string key)
         {
             var node = nodes[0];
             var fieldDef = GetFieldDef(parentType, node.Name.Value);
             if (fieldDef is null) return null;
+            // The field's path object is made only when something needs it: a resolver context, sub-fields or list items,
+            // or an error. A leaf field read by the default resolver (most fields) never does.
+            ResponsePath? path = fieldDef.Resolver is not null || _options.FieldMiddleware.Count > 0 || !IsLeaf(fieldDef.Type)
+                ? new ResponsePath(parentPath, key)
+                : null;
             try
             {
                 token.ThrowIfCancellationRequested();
@@ -393,13 +441,13 @@ public sealed class GraphQLExecutor
                 object? result;
                 if (_options.FieldMiddleware.Count > 0 && !fieldDef.Name.StartsWith("__", StringComparison.Ordinal))
                 {
-                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path, args, source);
+                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path!, args, source);
                     var vt = Pipeline(fieldDef, parentType)(ctx);
                     result = vt.IsCompletedSuccessfully ? vt.Result : await vt.ConfigureAwait(false);
                 }
                 else if (fieldDef.Resolver is { } resolver)
                 {
-                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path, args, source);
+                    ctx = new ResolverContext(this, parentType, fieldDef, nodes, path!, args, source);
                     var vt = resolver(ctx);
                     result = vt.IsCompletedSuccessfully ? vt.Result : await vt.ConfigureAwait(false);
                 }
@@ -416,9 +464,12 @@ public sealed class GraphQLExecutor
             }
             catch (Exception ex)
             {
-                return HandleFieldError(ex, fieldDef.Type, nodes, path);
+                return HandleFieldError(ex, fieldDef.Type, nodes, path ?? new ResponsePath(parentPath, key));
             }
         }
+
+        // A scalar or enum, possibly non-null, not in a list: completing it needs no path.
+        private static bool IsLeaf(GraphQLType type) => (type is NonNullType nn ? nn.OfType : type) is ScalarType or EnumType;
 
         private static readonly Dictionary<string, object?> EmptyArgs = [];
 
@@ -476,7 +527,8 @@ public sealed class GraphQLExecutor
         private readonly record struct FieldInfo(ObjectType ParentType, FieldDefinition Field, ResolverContext? Context,
             IReadOnlyDictionary<string, object?> Arguments, object? Source);
 
-        private async ValueTask<object?> CompleteValueAsync(GraphQLType returnType, List<FieldNode> nodes, FieldInfo ctx, ResponsePath path, object? result)
+        // path is null only for leaf values (see IsLeaf), which never use it.
+        private async ValueTask<object?> CompleteValueAsync(GraphQLType returnType, List<FieldNode> nodes, FieldInfo ctx, ResponsePath? path, object? result)
         {
             if (result is Task task)
             {
@@ -496,7 +548,7 @@ public sealed class GraphQLExecutor
             switch (returnType)
             {
                 case ListType lt:
-                    return await CompleteListAsync(lt, nodes, ctx, path, result).ConfigureAwait(false);
+                    return await CompleteListAsync(lt, nodes, ctx, path!, result).ConfigureAwait(false);
                 case ScalarType st:
                     {
                         var serialized = st.Serialize(result);
@@ -507,12 +559,12 @@ public sealed class GraphQLExecutor
                 case ObjectType ot:
                     if (ot.IsTypeOf is not null && !ot.IsTypeOf(result))
                         throw new GraphQLException($"Expected value of type \"{ot.Name}\" but got: {ValueHelper.Inspect(result)}.");
-                    return await CompleteObjectAsync(ot, nodes, path, result).ConfigureAwait(false);
+                    return await CompleteObjectAsync(ot, nodes, path!, result).ConfigureAwait(false);
                 case InterfaceType or UnionType:
                     {
-                        var context = ctx.Context ?? new ResolverContext(this, ctx.ParentType, ctx.Field, nodes, path, ctx.Arguments, ctx.Source);
+                        var context = ctx.Context ?? new ResolverContext(this, ctx.ParentType, ctx.Field, nodes, path!, ctx.Arguments, ctx.Source);
                         var runtimeType = ResolveRuntimeType((NamedType)returnType, result, context);
-                        return await CompleteObjectAsync(runtimeType, nodes, path, result).ConfigureAwait(false);
+                        return await CompleteObjectAsync(runtimeType, nodes, path!, result).ConfigureAwait(false);
                     }
                 default:
                     throw new GraphQLException($"Cannot complete value of unexpected output type: \"{returnType}\".");
@@ -553,37 +605,50 @@ public sealed class GraphQLExecutor
             if (result is string || result is not IEnumerable items)
                 throw new GraphQLException($"Expected Iterable, but did not find one for field \"{ctx.ParentType.Name}.{ctx.Field.Name}\".");
             var itemType = type.OfType;
+            var leafItems = IsLeaf(itemType);
             var completed = new List<object?>(result is ICollection c ? c.Count : 4);
             List<(int Index, ValueTask<object?> Task, ResponsePath Path)>? pending = null;
             var index = 0;
-            foreach (var item in items)
+            // Indexed when possible: the non-generic enumerator of an array is an allocation per list.
+            var list = result as IList;
+            var enumerator = list is null ? items.GetEnumerator() : null;
+            try
             {
-                var itemPath = new ResponsePath(path, index);
-                var vt = CompleteValueAsync(itemType, nodes, ctx, itemPath, item);
-                if (vt.IsFaulted)
+                while (list is not null ? index < list.Count : enumerator!.MoveNext())
                 {
-                    object? value;
-                    try
+                    var item = list is not null ? list[index] : enumerator!.Current;
+                    // Leaf items need their path only for an error.
+                    var itemPath = leafItems ? null : new ResponsePath(path, ResponsePath.Index(index));
+                    var vt = CompleteValueAsync(itemType, nodes, ctx, itemPath, item);
+                    if (vt.IsFaulted)
                     {
-                        value = vt.GetAwaiter().GetResult();
+                        object? value;
+                        try
+                        {
+                            value = vt.GetAwaiter().GetResult();
+                        }
+                        catch (Exception ex)
+                        {
+                            // Nullable item: record and continue; non-null item: propagates now, later items are not completed.
+                            value = HandleFieldError(ex, itemType, nodes, itemPath ?? new ResponsePath(path, ResponsePath.Index(index)));
+                        }
+                        completed.Add(value);
                     }
-                    catch (Exception ex)
+                    else if (vt.IsCompletedSuccessfully)
                     {
-                        // Nullable item: record and continue; non-null item: propagates now, later items are not completed.
-                        value = HandleFieldError(ex, itemType, nodes, itemPath);
+                        completed.Add(vt.Result);
                     }
-                    completed.Add(value);
+                    else
+                    {
+                        completed.Add(null);
+                        (pending ??= []).Add((index, vt, itemPath ?? new ResponsePath(path, ResponsePath.Index(index))));
+                    }
+                    index++;
                 }
-                else if (vt.IsCompletedSuccessfully)
-                {
-                    completed.Add(vt.Result);
-                }
-                else
-                {
-                    completed.Add(null);
-                    (pending ??= []).Add((index, vt, itemPath));
-                }
-                index++;
+            }
+            finally
+            {
+                (enumerator as IDisposable)?.Dispose();
             }
             if (pending is not null)
             {
@@ -675,8 +740,8 @@ public sealed class GraphQLExecutor
             public object? RootValue => run._rootValue;
             public IServiceProvider RequestServices => run._services;
             public CancellationToken CancellationToken => run.Token;
-            public IDictionary<string, object?> ContextData => run._contextData;
-            public DataLoaderScope DataLoaders => run._loaders;
+            public IDictionary<string, object?> ContextData => run.ContextData;
+            public DataLoaderScope DataLoaders => run.Loaders;
 
             public void ReportError(GraphQLError error) =>
                 run.AddError(error.Path is null ? new GraphQLError(error.Message, nodes, Path, error.Extensions, error.OriginalException) : error);

@@ -6,20 +6,48 @@ namespace ImageTagger.GraphQL.Execution;
 /// <summary>Ordered map response key → field nodes (spec CollectFields result).</summary>
 internal sealed class FieldGroups
 {
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    // Most selections have a handful of keys: searched in order until there are enough to be worth an index.
+    private const int IndexFrom = 8;
+    private Dictionary<string, int>? _index;
 
     public List<KeyValuePair<string, List<FieldNode>>> Groups { get; } = [];
     public int Count => Groups.Count;
 
+    /// <summary>The response keys in order, shared by every result map completed from these groups.</summary>
+    public string[] Keys { get; private set; } = [];
+
+    public void Seal()
+    {
+        var keys = new string[Groups.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = Groups[i].Key;
+        Keys = keys;
+    }
+
     public void Add(string key, FieldNode node)
     {
-        if (_index.TryGetValue(key, out var i))
+        var i = IndexOf(key);
+        if (i >= 0)
         {
             Groups[i].Value.Add(node);
             return;
         }
-        _index[key] = Groups.Count;
+        if (_index is not null) _index[key] = Groups.Count;
         Groups.Add(new(key, [node]));
+        if (_index is null && Groups.Count == IndexFrom)
+        {
+            _index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var k = 0; k < Groups.Count; k++) _index[Groups[k].Key] = k;
+        }
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null) return _index.TryGetValue(key, out var i) ? i : -1;
+        for (var k = 0; k < Groups.Count; k++)
+        {
+            if (string.Equals(Groups[k].Key, key, StringComparison.Ordinal)) return k;
+        }
+        return -1;
     }
 }
 
@@ -31,6 +59,7 @@ internal static class FieldCollector
     {
         var groups = new FieldGroups();
         Collect(schema, type, selectionSet, variables, fragments, groups, null);
+        groups.Seal();
         return groups;
     }
 
@@ -44,14 +73,17 @@ internal static class FieldCollector
         {
             if (node.SelectionSet is not null) Collect(schema, type, node.SelectionSet, variables, fragments, groups, visited ??= []);
         }
+        groups.Seal();
         return groups;
     }
 
     private static void Collect(Schema schema, ObjectType type, SelectionSetNode selectionSet, IReadOnlyDictionary<string, object?> variables,
         IReadOnlyDictionary<string, FragmentDefinitionNode> fragments, FieldGroups groups, HashSet<string>? visited)
     {
-        foreach (var selection in selectionSet.Selections)
+        var selections = selectionSet.Selections;
+        for (var i = 0; i < selections.Count; i++)
         {
+            var selection = selections[i];
             if (selection.Directives.Count > 0 && !ShouldInclude(selection.Directives, variables)) continue;
             switch (selection)
             {

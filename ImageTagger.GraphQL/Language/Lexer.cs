@@ -170,7 +170,7 @@ internal sealed class Lexer
     {
         var start = _position;
         while (_position < _source.Length && IsNameContinue(_source[_position])) _position++;
-        return Make(TokenKind.Name, start, _position, _source[start.._position]);
+        return Make(TokenKind.Name, start, _position, NameTable.Get(_source.AsSpan(start, _position - start)));
     }
 
     private Token ReadNumber()
@@ -355,5 +355,30 @@ internal sealed class Lexer
         var i = 0;
         while (i < line.Length && line[i] is ' ' or '\t') i++;
         return i;
+    }
+}
+
+/// <summary>
+/// The strings of names already seen on this thread, found by span: documents repeat the same few names (fields,
+/// types, keywords), so a name's string is allocated once instead of once per occurrence. Bounded: it starts over
+/// when full, so unusual documents cannot make it grow.
+/// </summary>
+internal static class NameTable
+{
+    private const int MaxNames = 1024;
+    private const int MaxLength = 64;
+
+    [ThreadStatic] private static Dictionary<string, string>? t_names;
+
+    public static string Get(ReadOnlySpan<char> name)
+    {
+        if (name.Length > MaxLength) return name.ToString();
+        var names = t_names ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(name, out var existing)) return existing;
+        if (names.Count >= MaxNames) names.Clear();
+        var value = name.ToString();
+        names[value] = value;
+        return value;
     }
 }

@@ -122,17 +122,24 @@ public sealed class Parser
 
     private bool PeekKeyword(string value) => Token.Kind == TokenKind.Name && Token.Value == value;
 
-    private List<T> Many<T>(TokenKind open, Func<T> item, TokenKind close)
+    // Items of every list being parsed, innermost last: each list is copied out into an array of its exact size
+    // (no List and no grown-and-dropped arrays per selection set).
+    private readonly List<SyntaxNode> _items = [];
+
+    private T[] Many<T>(TokenKind open, Func<T> item, TokenKind close) where T : SyntaxNode
     {
         Expect(open);
-        var list = new List<T>();
-        do list.Add(item());
+        var first = _items.Count;
+        do _items.Add(item());
         while (!Skip(close));
-        return list;
+        var result = new T[_items.Count - first];
+        for (var i = 0; i < result.Length; i++) result[i] = (T)_items[first + i];
+        _items.RemoveRange(first, result.Length);
+        return result;
     }
 
     // Absent lists share the empty array: most fields have no arguments or directives (measured in bench/GraphQLBench).
-    private IReadOnlyList<T> OptionalMany<T>(TokenKind open, Func<T> item, TokenKind close)
+    private IReadOnlyList<T> OptionalMany<T>(TokenKind open, Func<T> item, TokenKind close) where T : SyntaxNode
     {
         if (!Peek(open)) return [];
         return Many(open, item, close);
@@ -270,7 +277,7 @@ public sealed class Parser
         return ParseArgumentList(isConst);
     }
 
-    private List<ArgumentNode> ParseArgumentList(bool isConst)
+    private ArgumentNode[] ParseArgumentList(bool isConst)
     {
         return Many(TokenKind.ParenL, () =>
         {

@@ -67,6 +67,7 @@ public static class BuiltInScalars
     {
         public override object? Serialize(object value)
         {
+            if (value is int) return value; // already the result: no second box
             var num = value switch
             {
                 bool b => b ? 1 : 0,
@@ -118,6 +119,7 @@ public static class BuiltInScalars
     {
         public override object? Serialize(object value)
         {
+            if (value is double finite && double.IsFinite(finite)) return value; // already the result: no second box
             var num = value switch
             {
                 bool b => b ? 1 : 0,

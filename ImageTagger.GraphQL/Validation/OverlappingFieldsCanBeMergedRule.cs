@@ -15,19 +15,30 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
 
     public ValidationVisitor CreateVisitor(ValidationContext context)
     {
+        // The visitor is reused for the next document (see DocumentValidator): entering a document empties the state,
+        // whose field maps and lists go back to its pools.
         var state = new State(context);
+        var conflicts = new List<Conflict>();
         return new ValidationVisitor
         {
             Enter = node =>
             {
+                if (node is DocumentNode) state.Reset();
                 if (node is not SelectionSetNode ss) return;
-                var conflicts = state.FindConflictsWithinSelectionSet(context.ParentType, ss);
+                conflicts.Clear();
+                state.FindConflictsWithinSelectionSet(conflicts, context.ParentType, ss);
                 foreach (var c in conflicts)
                 {
                     context.ReportError(
                         $"Fields \"{c.ResponseName}\" conflict because {ReasonMessage(c.Reason)}. Use different aliases on the fields to fetch both if this was intentional.",
                         [.. c.Fields1, .. c.Fields2]);
                 }
+                conflicts.Clear();
+            },
+            // Also on leaving, so the maps do not hold on to this document until the thread validates the next one.
+            Leave = node =>
+            {
+                if (node is DocumentNode) state.Reset();
             },
         };
     }
@@ -38,21 +49,32 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
 
     private sealed record Conflict(string ResponseName, object Reason, List<FieldNode> Fields1, List<FieldNode> Fields2);
 
-    private sealed record FieldAndDef(NamedType? ParentType, FieldNode Node, FieldDefinition? Definition);
+    private readonly record struct FieldAndDef(NamedType? ParentType, FieldNode Node, FieldDefinition? Definition);
 
     private sealed class FieldMap
     {
         public List<KeyValuePair<string, List<FieldAndDef>>> Entries { get; } = [];
         private readonly Dictionary<string, List<FieldAndDef>> _index = new(StringComparer.Ordinal);
 
-        public void Add(string key, FieldAndDef f)
+        public void Add(string key, FieldAndDef f, Stack<List<FieldAndDef>> pool)
         {
             if (!_index.TryGetValue(key, out var list))
             {
-                _index[key] = list = [];
+                _index[key] = list = pool.TryPop(out var pooled) ? pooled : [];
                 Entries.Add(new(key, list));
             }
             list.Add(f);
+        }
+
+        public void Clear(Stack<List<FieldAndDef>> pool)
+        {
+            foreach (var (_, list) in Entries)
+            {
+                list.Clear();
+                pool.Push(list);
+            }
+            Entries.Clear();
+            _index.Clear();
         }
 
         public List<FieldAndDef>? Get(string key) => _index.GetValueOrDefault(key);
@@ -63,6 +85,23 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
         private readonly Dictionary<SelectionSetNode, (FieldMap Map, List<string> Fragments)> _cache = [];
         private readonly Dictionary<(FieldMap, string), bool> _comparedFieldsAndFragments = [];
         private readonly Dictionary<(string, string), bool> _comparedFragments = [];
+        private readonly Stack<FieldMap> _freeMaps = new();
+        private readonly Stack<List<string>> _freeNameLists = new();
+        private readonly Stack<List<FieldAndDef>> _freeFieldLists = new();
+
+        public void Reset()
+        {
+            foreach (var (map, names) in _cache.Values)
+            {
+                map.Clear(_freeFieldLists);
+                _freeMaps.Push(map);
+                names.Clear();
+                _freeNameLists.Push(names);
+            }
+            _cache.Clear();
+            _comparedFieldsAndFragments.Clear();
+            _comparedFragments.Clear();
+        }
 
         private static bool Has<TKey>(Dictionary<TKey, bool> set, TKey key, bool mutuallyExclusive) where TKey : notnull =>
             set.TryGetValue(key, out var stored) && (mutuallyExclusive || stored == mutuallyExclusive);
@@ -73,9 +112,8 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
         private void AddFragmentPair(string a, string b, bool exclusive) =>
             _comparedFragments[string.CompareOrdinal(a, b) < 0 ? (a, b) : (b, a)] = exclusive;
 
-        public List<Conflict> FindConflictsWithinSelectionSet(NamedType? parentType, SelectionSetNode selectionSet)
+        public void FindConflictsWithinSelectionSet(List<Conflict> conflicts, NamedType? parentType, SelectionSetNode selectionSet)
         {
-            var conflicts = new List<Conflict>();
             var (fieldMap, fragmentNames) = GetFieldsAndFragmentNames(parentType, selectionSet);
             CollectConflictsWithin(conflicts, fieldMap);
             for (var i = 0; i < fragmentNames.Count; i++)
@@ -84,7 +122,6 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
                 for (var j = i + 1; j < fragmentNames.Count; j++)
                     CollectConflictsBetweenFragments(conflicts, false, fragmentNames[i], fragmentNames[j]);
             }
-            return conflicts;
         }
 
         private void CollectConflictsBetweenFieldsAndFragment(List<Conflict> conflicts, bool exclusive, FieldMap fieldMap, string fragmentName)
@@ -225,8 +262,8 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
         private (FieldMap Map, List<string> Fragments) GetFieldsAndFragmentNames(NamedType? parentType, SelectionSetNode selectionSet)
         {
             if (_cache.TryGetValue(selectionSet, out var cached)) return cached;
-            var map = new FieldMap();
-            var fragments = new List<string>();
+            var map = _freeMaps.TryPop(out var freeMap) ? freeMap : new FieldMap();
+            var fragments = _freeNameLists.TryPop(out var freeNames) ? freeNames : [];
             Collect(parentType, selectionSet, map, fragments);
             var result = (map, fragments);
             _cache[selectionSet] = result;
@@ -241,13 +278,14 @@ internal sealed class OverlappingFieldsCanBeMergedRule : IValidationRule
 
         private void Collect(NamedType? parentType, SelectionSetNode selectionSet, FieldMap map, List<string> fragments)
         {
-            foreach (var selection in selectionSet.Selections)
+            var selections = selectionSet.Selections;
+            for (var i = 0; i < selections.Count; i++)
             {
-                switch (selection)
+                switch (selections[i])
                 {
                     case FieldNode f:
                         var def = parentType is ComplexType ct ? ct.GetField(f.Name.Value) : null;
-                        map.Add(f.ResponseKey, new FieldAndDef(parentType, f, def));
+                        map.Add(f.ResponseKey, new FieldAndDef(parentType, f, def), _freeFieldLists);
                         break;
                     case FragmentSpreadNode fs:
                         if (!fragments.Contains(fs.Name.Value)) fragments.Add(fs.Name.Value);

@@ -7,8 +7,11 @@ namespace ImageTagger.GraphQL.Validation;
 /// <summary>All validation rules of spec section 5, in graphql-js order, with graphql-js 16 messages.</summary>
 public static class SpecifiedRules
 {
+    // Built-in rules: their visitors reset any state on entering the document, so a reused context keeps one of each.
+    private static ValidationRule Rule(string name, Func<ValidationContext, ValidationVisitor> factory) => new(name, factory) { Reusable = true };
+
     /// <summary>5.1.1: a document to execute holds only operations and fragments.</summary>
-    public static readonly IValidationRule ExecutableDefinitions = new ValidationRule(nameof(ExecutableDefinitions), ctx => new()
+    public static readonly IValidationRule ExecutableDefinitions = Rule(nameof(ExecutableDefinitions), ctx => new()
     {
         Enter = node =>
         {
@@ -29,13 +32,14 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.2.1.1: operation names are unique.</summary>
-    public static readonly IValidationRule UniqueOperationNames = new ValidationRule(nameof(UniqueOperationNames), ctx =>
+    public static readonly IValidationRule UniqueOperationNames = Rule(nameof(UniqueOperationNames), ctx =>
     {
         var known = new Dictionary<string, NameNode>(StringComparer.Ordinal);
         return new()
         {
             Enter = node =>
             {
+                if (node is DocumentNode) known.Clear();
                 if (node is OperationDefinitionNode { Name: { } name })
                 {
                     if (known.TryGetValue(name.Value, out var prev))
@@ -47,13 +51,21 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.2.2.1: an anonymous operation is the only operation.</summary>
-    public static readonly IValidationRule LoneAnonymousOperation = new ValidationRule(nameof(LoneAnonymousOperation), ctx =>
+    public static readonly IValidationRule LoneAnonymousOperation = Rule(nameof(LoneAnonymousOperation), ctx =>
     {
-        var count = ctx.Document.Operations.Count();
+        var count = 0;
         return new()
         {
             Enter = node =>
             {
+                if (node is DocumentNode doc)
+                {
+                    count = 0;
+                    for (var i = 0; i < doc.Definitions.Count; i++)
+                    {
+                        if (doc.Definitions[i] is OperationDefinitionNode) count++;
+                    }
+                }
                 if (node is OperationDefinitionNode { Name: null } && count > 1)
                     ctx.ReportError("This anonymous operation must be the only defined operation.", node);
             },
@@ -61,7 +73,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.2.3.1: a subscription has a single root field.</summary>
-    public static readonly IValidationRule SingleFieldSubscriptions = new ValidationRule(nameof(SingleFieldSubscriptions), ctx => new()
+    public static readonly IValidationRule SingleFieldSubscriptions = Rule(nameof(SingleFieldSubscriptions), ctx => new()
     {
         Enter = node =>
         {
@@ -92,7 +104,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>Every named type exists in the schema.</summary>
-    public static readonly IValidationRule KnownTypeNames = new ValidationRule(nameof(KnownTypeNames), ctx => new()
+    public static readonly IValidationRule KnownTypeNames = Rule(nameof(KnownTypeNames), ctx => new()
     {
         Enter = node =>
         {
@@ -105,7 +117,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.5.1.3: fragments apply to composite types.</summary>
-    public static readonly IValidationRule FragmentsOnCompositeTypes = new ValidationRule(nameof(FragmentsOnCompositeTypes), ctx => new()
+    public static readonly IValidationRule FragmentsOnCompositeTypes = Rule(nameof(FragmentsOnCompositeTypes), ctx => new()
     {
         Enter = node =>
         {
@@ -124,7 +136,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.8.2: variables have input types.</summary>
-    public static readonly IValidationRule VariablesAreInputTypes = new ValidationRule(nameof(VariablesAreInputTypes), ctx => new()
+    public static readonly IValidationRule VariablesAreInputTypes = Rule(nameof(VariablesAreInputTypes), ctx => new()
     {
         Enter = node =>
         {
@@ -134,7 +146,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.3.3: leaf fields have no selections; composite fields have some.</summary>
-    public static readonly IValidationRule ScalarLeafs = new ValidationRule(nameof(ScalarLeafs), ctx => new()
+    public static readonly IValidationRule ScalarLeafs = Rule(nameof(ScalarLeafs), ctx => new()
     {
         Enter = node =>
         {
@@ -153,7 +165,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.3.1: selected fields exist on their type.</summary>
-    public static readonly IValidationRule FieldsOnCorrectType = new ValidationRule(nameof(FieldsOnCorrectType), ctx => new()
+    public static readonly IValidationRule FieldsOnCorrectType = Rule(nameof(FieldsOnCorrectType), ctx => new()
     {
         Enter = node =>
         {
@@ -208,13 +220,14 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.5.1.1: fragment names are unique.</summary>
-    public static readonly IValidationRule UniqueFragmentNames = new ValidationRule(nameof(UniqueFragmentNames), ctx =>
+    public static readonly IValidationRule UniqueFragmentNames = Rule(nameof(UniqueFragmentNames), ctx =>
     {
         var known = new Dictionary<string, NameNode>(StringComparer.Ordinal);
         return new()
         {
             Enter = node =>
             {
+                if (node is DocumentNode) known.Clear();
                 if (node is FragmentDefinitionNode fd)
                 {
                     if (known.TryGetValue(fd.Name.Value, out var prev))
@@ -226,7 +239,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.5.2.1: spread fragments are defined.</summary>
-    public static readonly IValidationRule KnownFragmentNames = new ValidationRule(nameof(KnownFragmentNames), ctx => new()
+    public static readonly IValidationRule KnownFragmentNames = Rule(nameof(KnownFragmentNames), ctx => new()
     {
         Enter = node =>
         {
@@ -236,25 +249,34 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.5.1.4: every fragment is used.</summary>
-    public static readonly IValidationRule NoUnusedFragments = new ValidationRule(nameof(NoUnusedFragments), ctx => new()
+    public static readonly IValidationRule NoUnusedFragments = Rule(nameof(NoUnusedFragments), ctx =>
     {
-        Leave = node =>
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        return new()
         {
-            if (node is not DocumentNode doc) return;
-            var used = new HashSet<string>();
-            foreach (var op in doc.Operations)
+            Leave = node =>
             {
-                foreach (var f in ctx.GetRecursivelyReferencedFragments(op)) used.Add(f.Name.Value);
-            }
-            foreach (var f in doc.Fragments)
-            {
-                if (!used.Contains(f.Name.Value)) ctx.ReportError($"Fragment \"{f.Name.Value}\" is never used.", f);
-            }
-        },
+                if (node is not DocumentNode doc) return;
+                used.Clear();
+                var definitions = doc.Definitions;
+                for (var i = 0; i < definitions.Count; i++)
+                {
+                    if (definitions[i] is not OperationDefinitionNode op) continue;
+                    var fragments = ctx.GetRecursivelyReferencedFragments(op);
+                    for (var j = 0; j < fragments.Count; j++) used.Add(fragments[j].Name.Value);
+                }
+                for (var i = 0; i < definitions.Count; i++)
+                {
+                    if (definitions[i] is FragmentDefinitionNode f && !used.Contains(f.Name.Value))
+                        ctx.ReportError($"Fragment \"{f.Name.Value}\" is never used.", f);
+                }
+                used.Clear();
+            },
+        };
     });
 
     /// <summary>5.5.2.3: a spread can apply to its parent type.</summary>
-    public static readonly IValidationRule PossibleFragmentSpreads = new ValidationRule(nameof(PossibleFragmentSpreads), ctx => new()
+    public static readonly IValidationRule PossibleFragmentSpreads = Rule(nameof(PossibleFragmentSpreads), ctx => new()
     {
         Enter = node =>
         {
@@ -282,7 +304,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.5.2.2: fragments do not spread themselves.</summary>
-    public static readonly IValidationRule NoFragmentCycles = new ValidationRule(nameof(NoFragmentCycles), ctx =>
+    public static readonly IValidationRule NoFragmentCycles = Rule(nameof(NoFragmentCycles), ctx =>
     {
         var visited = new HashSet<string>();
         var spreadPath = new List<FragmentSpreadNode>();
@@ -295,8 +317,9 @@ public static class SpecifiedRules
             var spreads = ctx.GetFragmentSpreads(fragment.SelectionSet);
             if (spreads.Count == 0) return;
             pathIndex[name] = spreadPath.Count;
-            foreach (var spread in spreads)
+            for (var i = 0; i < spreads.Count; i++)
             {
+                var spread = spreads[i];
                 var spreadName = spread.Name.Value;
                 spreadPath.Add(spread);
                 if (!pathIndex.TryGetValue(spreadName, out var cycleIndex))
@@ -318,70 +341,95 @@ public static class SpecifiedRules
         {
             Enter = node =>
             {
+                if (node is DocumentNode)
+                {
+                    visited.Clear();
+                    spreadPath.Clear();
+                    pathIndex.Clear();
+                }
                 if (node is FragmentDefinitionNode fd) Detect(fd);
             },
         };
     });
 
     /// <summary>5.8.1: variable names are unique.</summary>
-    public static readonly IValidationRule UniqueVariableNames = new ValidationRule(nameof(UniqueVariableNames), ctx => new()
+    public static readonly IValidationRule UniqueVariableNames = Rule(nameof(UniqueVariableNames), ctx => new()
     {
         Enter = node =>
         {
-            if (node is not OperationDefinitionNode op) return;
+            if (node is not OperationDefinitionNode op || !HasDuplicate(op.VariableDefinitions, v => v.Variable.Name.Value)) return;
             foreach (var g in op.VariableDefinitions.GroupBy(v => v.Variable.Name.Value).Where(g => g.Count() > 1))
                 ctx.ReportError($"There can be only one variable named \"${g.Key}\".", g.Select(v => v.Variable.Name).ToArray());
         },
     });
 
     /// <summary>5.8.3: every variable used is defined.</summary>
-    public static readonly IValidationRule NoUndefinedVariables = new ValidationRule(nameof(NoUndefinedVariables), ctx => new()
+    public static readonly IValidationRule NoUndefinedVariables = Rule(nameof(NoUndefinedVariables), ctx =>
     {
-        Leave = node =>
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        var usages = new List<VariableUsage>();
+        return new()
         {
-            if (node is not OperationDefinitionNode op) return;
-            var defined = op.VariableDefinitions.Select(v => v.Variable.Name.Value).ToHashSet();
-            foreach (var usage in ctx.GetRecursiveVariableUsages(op))
+            Leave = node =>
             {
-                var name = usage.Node.Name.Value;
-                if (!defined.Contains(name))
+                if (node is not OperationDefinitionNode op) return;
+                defined.Clear();
+                for (var i = 0; i < op.VariableDefinitions.Count; i++) defined.Add(op.VariableDefinitions[i].Variable.Name.Value);
+                ctx.GetRecursiveVariableUsages(op, usages);
+                foreach (var usage in usages)
                 {
-                    ctx.ReportError(op.Name is not null
-                        ? $"Variable \"${name}\" is not defined by operation \"{op.Name.Value}\"."
-                        : $"Variable \"${name}\" is not defined.", usage.Node, op);
+                    var name = usage.Node.Name.Value;
+                    if (!defined.Contains(name))
+                    {
+                        ctx.ReportError(op.Name is not null
+                            ? $"Variable \"${name}\" is not defined by operation \"{op.Name.Value}\"."
+                            : $"Variable \"${name}\" is not defined.", usage.Node, op);
+                    }
                 }
-            }
-        },
+                usages.Clear();
+            },
+        };
     });
 
     /// <summary>5.8.4: every variable defined is used.</summary>
-    public static readonly IValidationRule NoUnusedVariables = new ValidationRule(nameof(NoUnusedVariables), ctx => new()
+    public static readonly IValidationRule NoUnusedVariables = Rule(nameof(NoUnusedVariables), ctx =>
     {
-        Leave = node =>
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var usages = new List<VariableUsage>();
+        return new()
         {
-            if (node is not OperationDefinitionNode op) return;
-            var used = ctx.GetRecursiveVariableUsages(op).Select(u => u.Node.Name.Value).ToHashSet();
-            foreach (var vd in op.VariableDefinitions)
+            Leave = node =>
             {
-                var name = vd.Variable.Name.Value;
-                if (!used.Contains(name))
+                if (node is not OperationDefinitionNode op) return;
+                ctx.GetRecursiveVariableUsages(op, usages);
+                used.Clear();
+                foreach (var u in usages) used.Add(u.Node.Name.Value);
+                usages.Clear();
+                for (var i = 0; i < op.VariableDefinitions.Count; i++)
                 {
-                    ctx.ReportError(op.Name is not null
-                        ? $"Variable \"${name}\" is never used in operation \"{op.Name.Value}\"."
-                        : $"Variable \"${name}\" is never used.", vd);
+                    var vd = op.VariableDefinitions[i];
+                    var name = vd.Variable.Name.Value;
+                    if (!used.Contains(name))
+                    {
+                        ctx.ReportError(op.Name is not null
+                            ? $"Variable \"${name}\" is never used in operation \"{op.Name.Value}\"."
+                            : $"Variable \"${name}\" is never used.", vd);
+                    }
                 }
-            }
-        },
+                used.Clear();
+            },
+        };
     });
 
     /// <summary>5.7.1: directives exist and are at an allowed location.</summary>
-    public static readonly IValidationRule KnownDirectives = new ValidationRule(nameof(KnownDirectives), ctx =>
+    public static readonly IValidationRule KnownDirectives = Rule(nameof(KnownDirectives), ctx =>
     {
         var ancestors = new List<SyntaxNode>();
         return new()
         {
             Enter = node =>
             {
+                if (node is DocumentNode) ancestors.Clear();
                 if (node is DirectiveNode d)
                 {
                     var def = ctx.Schema.GetDirective(d.Name.Value);
@@ -417,7 +465,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.7.3: non-repeatable directives appear once per location.</summary>
-    public static readonly IValidationRule UniqueDirectivesPerLocation = new ValidationRule(nameof(UniqueDirectivesPerLocation), ctx => new()
+    public static readonly IValidationRule UniqueDirectivesPerLocation = Rule(nameof(UniqueDirectivesPerLocation), ctx => new()
     {
         Enter = node =>
         {
@@ -443,7 +491,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.4.1: arguments exist on their field or directive.</summary>
-    public static readonly IValidationRule KnownArgumentNames = new ValidationRule(nameof(KnownArgumentNames), ctx =>
+    public static readonly IValidationRule KnownArgumentNames = Rule(nameof(KnownArgumentNames), ctx =>
     {
         SyntaxNode? parent = null;
         var stack = new List<SyntaxNode>();
@@ -451,6 +499,11 @@ public static class SpecifiedRules
         {
             Enter = node =>
             {
+                if (node is DocumentNode)
+                {
+                    stack.Clear();
+                    parent = null;
+                }
                 if (node is ArgumentNode a && ctx.Argument is null)
                 {
                     parent = stack.Count > 0 ? stack[^1] : null;
@@ -471,7 +524,7 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.4.2: argument names are unique.</summary>
-    public static readonly IValidationRule UniqueArgumentNames = new ValidationRule(nameof(UniqueArgumentNames), ctx => new()
+    public static readonly IValidationRule UniqueArgumentNames = Rule(nameof(UniqueArgumentNames), ctx => new()
     {
         Enter = node =>
         {
@@ -481,14 +534,14 @@ public static class SpecifiedRules
                 DirectiveNode d => d.Arguments,
                 _ => null,
             };
-            if (args is null || args.Count < 2) return;
+            if (args is null || !HasDuplicate(args, a => a.Name.Value)) return;
             foreach (var g in args.GroupBy(a => a.Name.Value).Where(g => g.Count() > 1))
                 ctx.ReportError($"There can be only one argument named \"{g.Key}\".", g.Select(a => a.Name).ToArray());
         },
     });
 
     /// <summary>5.6.1: literal values fit their input types.</summary>
-    public static readonly IValidationRule ValuesOfCorrectType = new ValidationRule(nameof(ValuesOfCorrectType), ctx =>
+    public static readonly IValidationRule ValuesOfCorrectType = Rule(nameof(ValuesOfCorrectType), ctx =>
     {
         var variableDefinitions = new Dictionary<string, VariableDefinitionNode>(StringComparer.Ordinal);
         SyntaxNode? skipped = null;
@@ -536,12 +589,18 @@ public static class SpecifiedRules
             },
             Enter = node =>
             {
+                if (node is DocumentNode)
+                {
+                    variableDefinitions.Clear();
+                    skipped = null;
+                }
                 if (skipped is not null) return;
                 switch (node)
                 {
                     case OperationDefinitionNode op:
                         variableDefinitions.Clear();
-                        foreach (var v in op.VariableDefinitions) variableDefinitions[v.Variable.Name.Value] = v;
+                        for (var i = 0; i < op.VariableDefinitions.Count; i++)
+                            variableDefinitions[op.VariableDefinitions[i].Variable.Name.Value] = op.VariableDefinitions[i];
                         break;
                     case ListValueNode l:
                         // TypeInfo already moved to the item type; the parent input type says whether a list is expected here.
@@ -608,22 +667,24 @@ public static class SpecifiedRules
     }
 
     /// <summary>5.4.2.1: required arguments are given.</summary>
-    public static readonly IValidationRule ProvidedRequiredArguments = new ValidationRule(nameof(ProvidedRequiredArguments), ctx => new()
+    public static readonly IValidationRule ProvidedRequiredArguments = Rule(nameof(ProvidedRequiredArguments), ctx => new()
     {
         Leave = node =>
         {
             switch (node)
             {
                 case FieldNode f when ctx.FieldDef is { } fd:
-                    foreach (var arg in fd.Arguments)
+                    for (var i = 0; i < fd.Arguments.Count; i++)
                     {
+                        var arg = fd.Arguments[i];
                         if (arg.Type is NonNullType && !arg.HasDefaultValue && !f.Arguments.Any(a => a.Name.Value == arg.Name))
                             ctx.ReportError($"Field \"{fd.Name}\" argument \"{arg.Name}\" of type \"{arg.Type}\" is required, but it was not provided.", f);
                     }
                     break;
                 case DirectiveNode d when ctx.Schema.GetDirective(d.Name.Value) is { } def:
-                    foreach (var arg in def.Arguments)
+                    for (var i = 0; i < def.Arguments.Count; i++)
                     {
+                        var arg = def.Arguments[i];
                         if (arg.Type is NonNullType && !arg.HasDefaultValue && !d.Arguments.Any(a => a.Name.Value == arg.Name))
                             ctx.ReportError($"Directive \"@{def.Name}\" argument \"{arg.Name}\" of type \"{arg.Type}\" is required, but it was not provided.", d);
                     }
@@ -633,14 +694,19 @@ public static class SpecifiedRules
     });
 
     /// <summary>5.8.5: variables are used where their type is allowed.</summary>
-    public static readonly IValidationRule VariablesInAllowedPosition = new ValidationRule(nameof(VariablesInAllowedPosition), ctx => new()
+    public static readonly IValidationRule VariablesInAllowedPosition = Rule(nameof(VariablesInAllowedPosition), ctx =>
     {
-        Leave = node =>
+        var defs = new Dictionary<string, VariableDefinitionNode>(StringComparer.Ordinal);
+        var usages = new List<VariableUsage>();
+        return new() { Leave = Check };
+
+        void Check(SyntaxNode node)
         {
             if (node is not OperationDefinitionNode op) return;
-            var defs = new Dictionary<string, VariableDefinitionNode>(StringComparer.Ordinal);
-            foreach (var v in op.VariableDefinitions) defs.TryAdd(v.Variable.Name.Value, v);
-            foreach (var usage in ctx.GetRecursiveVariableUsages(op))
+            defs.Clear();
+            for (var i = 0; i < op.VariableDefinitions.Count; i++) defs.TryAdd(op.VariableDefinitions[i].Variable.Name.Value, op.VariableDefinitions[i]);
+            ctx.GetRecursiveVariableUsages(op, usages);
+            foreach (var usage in usages)
             {
                 var name = usage.Node.Name.Value;
                 if (!defs.TryGetValue(name, out var def) || usage.Type is null) continue;
@@ -651,7 +717,8 @@ public static class SpecifiedRules
                 if (usage.ParentType is InputObjectType { IsOneOf: true } oneOf && varType is not NonNullType)
                     ctx.ReportError($"Variable \"${name}\" is of type \"{varType}\" but must be non-nullable to be used for OneOf Input Object \"{oneOf.Name}\".", def, usage.Node);
             }
-        },
+            usages.Clear();
+        }
     });
 
     private static bool AllowedVariableUsage(Schema schema, GraphQLType varType, ValueNode? varDefault, GraphQLType locationType, bool hasLocationDefault)
@@ -665,8 +732,22 @@ public static class SpecifiedRules
         return TypeComparators.IsTypeSubTypeOf(schema, varType, locationType);
     }
 
+    // Whether two items share a key: a quadratic scan without allocating (argument and variable lists are short).
+    private static bool HasDuplicate<T>(IReadOnlyList<T> items, Func<T, string> key)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            var k = key(items[i]);
+            for (var j = 0; j < i; j++)
+            {
+                if (key(items[j]) == k) return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>5.6.3: input object field names are unique.</summary>
-    public static readonly IValidationRule UniqueInputFieldNames = new ValidationRule(nameof(UniqueInputFieldNames), ctx => new()
+    public static readonly IValidationRule UniqueInputFieldNames = Rule(nameof(UniqueInputFieldNames), ctx => new()
     {
         Enter = node =>
         {

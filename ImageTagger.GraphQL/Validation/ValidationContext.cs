@@ -29,6 +29,11 @@ public sealed class ValidationRule(string name, Func<ValidationContext, Validati
     public string Name { get; } = name;
     /// <inheritdoc />
     public ValidationVisitor CreateVisitor(ValidationContext context) => factory(context);
+    /// <summary>
+    /// Built-in rules only: the visitor keeps no per-document state except what it resets when it enters the document node,
+    /// so one visitor serves every document validated with the same (reused) context.
+    /// </summary>
+    internal bool Reusable { get; init; }
     /// <inheritdoc />
     public override string ToString() => Name;
 }
@@ -39,11 +44,36 @@ internal readonly record struct VariableUsage(VariableNode Node, GraphQLType? Ty
 /// <summary>Runs validation rules over a document (spec section 5).</summary>
 public static class DocumentValidator
 {
+    // One context (and the visitors of the built-in rules bound to it) per thread, reused from document to document:
+    // validation is synchronous, so a thread validates one document at a time; taken out while in use (re-entrancy).
+    [ThreadStatic] private static ValidationSession? t_session;
+
     /// <summary>Validates <paramref name="document"/> against <paramref name="schema"/> with <paramref name="rules"/> (default: all specified rules); stops after <paramref name="maxErrors"/>.</summary>
     public static IReadOnlyList<GraphQLError> Validate(Schema schema, DocumentNode document, IReadOnlyList<IValidationRule>? rules = null, int maxErrors = 100)
     {
-        var context = new ValidationContext(schema, document, maxErrors);
-        var visitors = (rules ?? SpecifiedRules.All).Select(r => r.CreateVisitor(context)).ToArray();
+        rules ??= SpecifiedRules.All;
+        var session = t_session;
+        t_session = null;
+        if (session is null || !ReferenceEquals(session.Rules, rules) || session.Visitors.Length != rules.Count) session = new ValidationSession(rules);
+        var context = session.Context;
+        context.Reset(schema, document, maxErrors);
+        var visitors = session.Visitors;
+        for (var i = 0; i < visitors.Length; i++)
+        {
+            var rule = rules[i];
+            if (!IsReusable(rule))
+            {
+                visitors[i] = rule.CreateVisitor(context);
+                continue;
+            }
+            // Keyed by the rule too: a caller's list may have changed since this session was made.
+            if (!ReferenceEquals(session.ReusableRules[i], rule))
+            {
+                session.ReusableRules[i] = rule;
+                session.Reusable[i] = rule.CreateVisitor(context);
+            }
+            visitors[i] = session.Reusable[i]!;
+        }
         try
         {
             context.Walk(document, visitors);
@@ -52,21 +82,49 @@ public static class DocumentValidator
         {
             context.AddAbortError();
         }
-        return context.Errors;
+        var errors = context.TakeErrors();
+        // Drop what belongs to this document before the session goes back (nothing of it may reach the next one).
+        context.Clear();
+        for (var i = 0; i < visitors.Length; i++) visitors[i] = null!;
+        t_session = session;
+        return errors;
+    }
+
+    // Built-in rules whose visitors keep no state across documents (they reset it when entering the document node).
+    private static bool IsReusable(IValidationRule rule) => rule is ValidationRule { Reusable: true } or OverlappingFieldsCanBeMergedRule;
+
+    private sealed class ValidationSession(IReadOnlyList<IValidationRule> rules)
+    {
+        public IReadOnlyList<IValidationRule> Rules { get; } = rules;
+        public ValidationContext Context { get; } = new();
+        public ValidationVisitor[] Visitors { get; } = new ValidationVisitor[rules.Count];
+        public ValidationVisitor?[] Reusable { get; } = new ValidationVisitor?[rules.Count];
+        public IValidationRule?[] ReusableRules { get; } = new IValidationRule?[rules.Count];
     }
 }
 
 internal sealed class TooManyValidationErrorsException : Exception;
 
 /// <summary>What a rule sees while the document is walked: the schema, the type information at the current node, and the errors.</summary>
+/// <remarks>A context is reused for the next document on the same thread: keep nothing from it after validation.</remarks>
 public sealed class ValidationContext
 {
-    private readonly List<GraphQLError> _errors = [];
-    private readonly int _maxErrors;
+    private static readonly GraphQLError[] NoErrors = [];
+
+    private List<GraphQLError>? _errors;
+    private int _maxErrors;
     private readonly Dictionary<string, FragmentDefinitionNode> _fragments = new(StringComparer.Ordinal);
     private readonly Dictionary<SelectionSetNode, List<FragmentSpreadNode>> _spreads = [];
     private readonly Dictionary<OperationDefinitionNode, List<FragmentDefinitionNode>> _recursiveFragments = [];
     private readonly Dictionary<ExecutableDefinitionNode, List<VariableUsage>> _variableUsages = [];
+
+    // Lists handed out by the caches above go back to these pools when the context is cleared.
+    private readonly Stack<List<FragmentSpreadNode>> _spreadLists = new();
+    private readonly Stack<List<FragmentDefinitionNode>> _fragmentLists = new();
+    private readonly Stack<List<VariableUsage>> _usageLists = new();
+    private readonly Stack<SelectionSetNode> _selectionSetScratch = new();
+    private readonly HashSet<string> _nameScratch = new(StringComparer.Ordinal);
+    private readonly List<SelectionSetNode> _toVisitScratch = [];
 
     private readonly List<GraphQLType?> _typeStack = [];
     private readonly List<NamedType?> _parentTypeStack = [];
@@ -76,24 +134,85 @@ public sealed class ValidationContext
     private ExecutableDefinitionNode? _currentDefinition;
     private bool _collectUsages;
 
-    internal ValidationContext(Schema schema, DocumentNode document, int maxErrors)
+    internal ValidationContext()
     {
+        Schema = null!;
+        Document = null!;
+    }
+
+    /// <summary>Prepares the context for <paramref name="document"/>: fragments by name and the variable usages.</summary>
+    internal void Reset(Schema schema, DocumentNode document, int maxErrors)
+    {
+        Clear();
         Schema = schema;
         Document = document;
         _maxErrors = maxErrors;
-        foreach (var f in document.Fragments) _fragments.TryAdd(f.Name.Value, f);
+        var definitions = document.Definitions;
+        for (var i = 0; i < definitions.Count; i++)
+        {
+            if (definitions[i] is FragmentDefinitionNode f) _fragments.TryAdd(f.Name.Value, f);
+        }
         // Pre-pass: variable usages per definition (with their expected types) so rules can ask at any time.
         _collectUsages = true;
         Walk(document, []);
         _collectUsages = false;
     }
 
+    /// <summary>Forgets the document (caches emptied, their lists pooled, stacks emptied even after an aborted walk).</summary>
+    internal void Clear()
+    {
+        _errors = null;
+        _fragments.Clear();
+        foreach (var list in _spreads.Values)
+        {
+            list.Clear();
+            _spreadLists.Push(list);
+        }
+        _spreads.Clear();
+        foreach (var list in _recursiveFragments.Values)
+        {
+            list.Clear();
+            _fragmentLists.Push(list);
+        }
+        _recursiveFragments.Clear();
+        foreach (var list in _variableUsages.Values)
+        {
+            list.Clear();
+            _usageLists.Push(list);
+        }
+        _variableUsages.Clear();
+        _selectionSetScratch.Clear();
+        _nameScratch.Clear();
+        _toVisitScratch.Clear();
+        _typeStack.Clear();
+        _parentTypeStack.Clear();
+        _inputTypeStack.Clear();
+        _fieldDefStack.Clear();
+        _defaultValueStack.Clear();
+        _currentDefinition = null;
+        _collectUsages = false;
+        _inVariableDefinition = false;
+        Directive = null;
+        Argument = null;
+        EnumValue = null;
+        Schema = null!;
+        Document = null!;
+    }
+
+    /// <summary>The errors of this document, handed to the caller (the context will not touch the list again).</summary>
+    internal IReadOnlyList<GraphQLError> TakeErrors()
+    {
+        IReadOnlyList<GraphQLError> errors = _errors ?? (IReadOnlyList<GraphQLError>)NoErrors;
+        _errors = null;
+        return errors;
+    }
+
     /// <summary>The schema.</summary>
-    public Schema Schema { get; }
+    public Schema Schema { get; private set; }
     /// <summary>The document being validated.</summary>
-    public DocumentNode Document { get; }
+    public DocumentNode Document { get; private set; }
     /// <summary>The errors reported so far.</summary>
-    public IReadOnlyList<GraphQLError> Errors => _errors;
+    public IReadOnlyList<GraphQLError> Errors => _errors ?? (IReadOnlyList<GraphQLError>)NoErrors;
 
     /// <summary>The output type at the current node, if known.</summary>
     public GraphQLType? Type => Top(_typeStack);
@@ -117,12 +236,12 @@ public sealed class ValidationContext
     /// <summary>Reports an error at <paramref name="nodes"/>.</summary>
     public void ReportError(string message, params SyntaxNode?[] nodes)
     {
-        _errors.Add(new GraphQLError(message, nodes));
+        (_errors ??= []).Add(new GraphQLError(message, nodes));
         if (_errors.Count >= _maxErrors) throw new TooManyValidationErrorsException();
     }
 
     internal void AddAbortError() =>
-        _errors.Add(new GraphQLError("Too many validation errors, error limit reached. Validation aborted."));
+        (_errors ??= []).Add(new GraphQLError("Too many validation errors, error limit reached. Validation aborted."));
 
     /// <summary>The fragment called <paramref name="name"/>, or null.</summary>
     public FragmentDefinitionNode? GetFragment(string name) => _fragments.GetValueOrDefault(name);
@@ -131,14 +250,16 @@ public sealed class ValidationContext
     public IReadOnlyList<FragmentSpreadNode> GetFragmentSpreads(SelectionSetNode selectionSet)
     {
         if (_spreads.TryGetValue(selectionSet, out var cached)) return cached;
-        var spreads = new List<FragmentSpreadNode>();
-        var stack = new Stack<SelectionSetNode>();
+        var spreads = _spreadLists.TryPop(out var pooled) ? pooled : [];
+        var stack = _selectionSetScratch;
+        stack.Clear();
         stack.Push(selectionSet);
         while (stack.Count > 0)
         {
-            foreach (var s in stack.Pop().Selections)
+            var selections = stack.Pop().Selections;
+            for (var i = 0; i < selections.Count; i++)
             {
-                switch (s)
+                switch (selections[i])
                 {
                     case FragmentSpreadNode fs: spreads.Add(fs); break;
                     case FieldNode { SelectionSet: { } ss }: stack.Push(ss); break;
@@ -154,22 +275,30 @@ public sealed class ValidationContext
     public IReadOnlyList<FragmentDefinitionNode> GetRecursivelyReferencedFragments(OperationDefinitionNode operation)
     {
         if (_recursiveFragments.TryGetValue(operation, out var cached)) return cached;
-        var fragments = new List<FragmentDefinitionNode>();
-        var collected = new HashSet<string>();
-        var toVisit = new Stack<SelectionSetNode>();
-        toVisit.Push(operation.SelectionSet);
+        var fragments = _fragmentLists.TryPop(out var pooled) ? pooled : [];
+        var collected = _nameScratch;
+        collected.Clear();
+        // Not the scratch stack: GetFragmentSpreads uses that one while this walk is under way.
+        var toVisit = _toVisitScratch;
+        toVisit.Clear();
+        toVisit.Add(operation.SelectionSet);
         while (toVisit.Count > 0)
         {
-            foreach (var spread in GetFragmentSpreads(toVisit.Pop()))
+            var next = toVisit[^1];
+            toVisit.RemoveAt(toVisit.Count - 1);
+            var spreads = GetFragmentSpreads(next);
+            for (var i = 0; i < spreads.Count; i++)
             {
+                var spread = spreads[i];
                 if (!collected.Add(spread.Name.Value)) continue;
                 if (GetFragment(spread.Name.Value) is { } f)
                 {
                     fragments.Add(f);
-                    toVisit.Push(f.SelectionSet);
+                    toVisit.Add(f.SelectionSet);
                 }
             }
         }
+        collected.Clear();
         _recursiveFragments[operation] = fragments;
         return fragments;
     }
@@ -177,11 +306,16 @@ public sealed class ValidationContext
     internal IReadOnlyList<VariableUsage> GetVariableUsages(ExecutableDefinitionNode definition) =>
         _variableUsages.TryGetValue(definition, out var list) ? list : [];
 
-    internal IReadOnlyList<VariableUsage> GetRecursiveVariableUsages(OperationDefinitionNode operation)
+    /// <summary>Adds the usages of <paramref name="operation"/> and of every fragment it uses to <paramref name="into"/> (emptied first).</summary>
+    internal void GetRecursiveVariableUsages(OperationDefinitionNode operation, List<VariableUsage> into)
     {
-        var usages = new List<VariableUsage>(GetVariableUsages(operation));
-        foreach (var f in GetRecursivelyReferencedFragments(operation)) usages.AddRange(GetVariableUsages(f));
-        return usages;
+        into.Clear();
+        if (_variableUsages.TryGetValue(operation, out var own)) into.AddRange(own);
+        var fragments = GetRecursivelyReferencedFragments(operation);
+        for (var i = 0; i < fragments.Count; i++)
+        {
+            if (_variableUsages.TryGetValue(fragments[i], out var list)) into.AddRange(list);
+        }
     }
 
     /// <summary>Field definition lookup including the introspection meta fields.</summary>
@@ -200,18 +334,20 @@ public sealed class ValidationContext
     internal void Walk(SyntaxNode node, ValidationVisitor[] visitors)
     {
         EnterTypeInfo(node);
-        foreach (var v in visitors) v.Enter?.Invoke(node);
+        for (var i = 0; i < visitors.Length; i++) visitors[i].Enter?.Invoke(node);
+        // Indexed loops: foreach over an IReadOnlyList allocates an enumerator per node.
         switch (node)
         {
             case DocumentNode d:
-                foreach (var def in d.Definitions)
+                for (var i = 0; i < d.Definitions.Count; i++)
                 {
+                    var def = d.Definitions[i];
                     if (def is ExecutableDefinitionNode ed) _currentDefinition = ed;
                     Walk(def, visitors);
                 }
                 break;
             case OperationDefinitionNode o:
-                foreach (var v in o.VariableDefinitions) Walk(v, visitors);
+                WalkAll(o.VariableDefinitions, visitors);
                 WalkAll(o.Directives, visitors);
                 Walk(o.SelectionSet, visitors);
                 break;
@@ -222,10 +358,10 @@ public sealed class ValidationContext
                 WalkAll(vd.Directives, visitors);
                 break;
             case SelectionSetNode ss:
-                foreach (var s in ss.Selections) Walk(s, visitors);
+                WalkAll(ss.Selections, visitors);
                 break;
             case FieldNode f:
-                foreach (var a in f.Arguments) Walk(a, visitors);
+                WalkAll(f.Arguments, visitors);
                 WalkAll(f.Directives, visitors);
                 if (f.SelectionSet is not null) Walk(f.SelectionSet, visitors);
                 break;
@@ -246,16 +382,16 @@ public sealed class ValidationContext
                 Walk(fd.SelectionSet, visitors);
                 break;
             case ListValueNode l:
-                foreach (var v in l.Values) Walk(v, visitors);
+                WalkAll(l.Values, visitors);
                 break;
             case ObjectValueNode ov:
-                foreach (var f in ov.Fields) Walk(f, visitors);
+                WalkAll(ov.Fields, visitors);
                 break;
             case ObjectFieldNode of:
                 Walk(of.Value, visitors);
                 break;
             case DirectiveNode dir:
-                foreach (var a in dir.Arguments) Walk(a, visitors);
+                WalkAll(dir.Arguments, visitors);
                 break;
             case ListTypeNode lt:
                 Walk(lt.Type, visitors);
@@ -264,13 +400,13 @@ public sealed class ValidationContext
                 Walk(nn.Type, visitors);
                 break;
         }
-        foreach (var v in visitors) v.Leave?.Invoke(node);
+        for (var i = 0; i < visitors.Length; i++) visitors[i].Leave?.Invoke(node);
         LeaveTypeInfo(node);
     }
 
-    private void WalkAll(IReadOnlyList<DirectiveNode> directives, ValidationVisitor[] visitors)
+    private void WalkAll<T>(IReadOnlyList<T> nodes, ValidationVisitor[] visitors) where T : SyntaxNode
     {
-        foreach (var d in directives) Walk(d, visitors);
+        for (var i = 0; i < nodes.Count; i++) Walk(nodes[i], visitors);
     }
 
     private bool _inVariableDefinition;
@@ -346,7 +482,8 @@ public sealed class ValidationContext
                 break;
             case VariableNode v when _collectUsages && !_inVariableDefinition && _currentDefinition is not null:
                 {
-                    if (!_variableUsages.TryGetValue(_currentDefinition, out var list)) _variableUsages[_currentDefinition] = list = [];
+                    if (!_variableUsages.TryGetValue(_currentDefinition, out var list))
+                        _variableUsages[_currentDefinition] = list = _usageLists.TryPop(out var pooled) ? pooled : [];
                     list.Add(new VariableUsage(v, InputType, _defaultValueStack.Count > 0 && _defaultValueStack[^1], ParentInputType));
                     break;
                 }

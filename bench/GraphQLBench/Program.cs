@@ -61,7 +61,7 @@ sw.Stop();
 var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)n;
 var dotnetRps = n / sw.Elapsed.TotalSeconds;
 
-// Ours against GraphQL.NET 8.8.5 in the same process, interleaved: per request parse + validate + execute (no document
+// Ours against GraphQL.NET 8.8.5 in the same process and graphql-js in node, interleaved: per request parse + validate + execute (no document
 // cache on either side) + the response JSON into a reused buffer. Batches alternate engine and order; medians of batches.
 using var net = new GraphQLNetSide(images, users);
 var ourBuffer = new ArrayBufferWriter<byte>(16 * 1024);
@@ -77,24 +77,43 @@ async Task<int> OursWithJson()
 }
 await OursWithJson();
 await net.RunAsync();
+var jsonBytes = Measure(() =>
+{
+    ourBuffer.ResetWrittenCount();
+    ourWriter.Reset(ourBuffer);
+    check.WriteTo(ourWriter);
+    ourWriter.Flush();
+});
+
+// graphql-js in the same rounds: bench.js --serve runs one batch per line we send and answers with its time and heap growth.
+var repoRoot = new DirectoryInfo(AppContext.BaseDirectory);
+while (repoRoot is not null && !File.Exists(Path.Combine(repoRoot.FullName, "ImageTagger.sln"))) repoRoot = repoRoot.Parent;
+using var js = repoRoot is null ? null : JsSide.Start(Path.Combine(repoRoot.FullName, "bench", "GraphQLBench"), resultJson);
 var sameAsNet = JsonSame(JsonDocument.Parse(ourBuffer.WrittenMemory).RootElement, JsonDocument.Parse(net.LastJson).RootElement);
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21;
 const int batch = 400;
 for (var i = 0; i < 2000; i++) { await OursWithJson(); await net.RunAsync(); } // warm-up (JIT tiers) for both
+for (var i = 0; i < 5; i++) js?.Batch(batch); // and for V8
 var oursTimes = new List<double>(); var oursBytes = new List<double>();
 var netTimes = new List<double>(); var netBytes = new List<double>();
+var jsTimes = new List<double>(); var jsBytes = new List<double>();
 for (var round = 0; round < rounds; round++)
 {
-    // Alternate which engine goes first so neither always runs right after a collection the other caused.
-    if (round % 2 == 0)
+    // Rotate which engine goes first so none always runs right after a collection another caused.
+    for (var k = 0; k < 3; k++)
     {
-        await Batch(OursWithJson, oursTimes, oursBytes);
-        await Batch(net.RunAsync, netTimes, netBytes);
-    }
-    else
-    {
-        await Batch(net.RunAsync, netTimes, netBytes);
-        await Batch(OursWithJson, oursTimes, oursBytes);
+        switch ((round + k) % 3)
+        {
+            case 0: await Batch(OursWithJson, oursTimes, oursBytes); break;
+            case 1: await Batch(net.RunAsync, netTimes, netBytes); break;
+            default:
+                if (js?.Batch(batch) is var (micros, bytes))
+                {
+                    jsTimes.Add(micros);
+                    if (!double.IsNaN(bytes)) jsBytes.Add(bytes);
+                }
+                break;
+        }
     }
 }
 
@@ -124,9 +143,7 @@ static bool JsonSame(JsonElement a, JsonElement b) => (a.ValueKind, b.ValueKind)
 };
 
 // graphql-js, same schema, data, query and duration (bench.js); run with node from the conformance folder's node_modules.
-var dir = AppContext.BaseDirectory;
-var root = new DirectoryInfo(dir);
-while (root is not null && !File.Exists(Path.Combine(root.FullName, "ImageTagger.sln"))) root = root.Parent;
+var root = repoRoot;
 string? jsLine = null;
 if (root is not null)
 {
@@ -152,27 +169,108 @@ if (root is not null)
 
 Console.WriteLine($"Workload: parse + validate + execute, {BenchSchema.Query.Split('\n').Length} lines, 30 selections, 10 images; result {resultJson.Length} bytes");
 Console.WriteLine($"{"engine",-22} {"requests/s",12} {"alloc/request",16}");
-Console.WriteLine($"{"ImageTagger.GraphQL",-22} {dotnetRps,12:N0} {allocated,13:N0} B   (parse {parseBytes:N0} B, validate {validateBytes:N0} B, execute {executeBytes:N0} B)");
+Console.WriteLine($"{"ImageTagger.GraphQL",-22} {dotnetRps,12:N0} {allocated,13:N0} B   (parse {parseBytes:N0} B, validate {validateBytes:N0} B, execute {executeBytes:N0} B, JSON {jsonBytes:N0} B)");
 Console.WriteLine();
-Console.WriteLine($"Interleaved, same process: {rounds} rounds of {batch} requests per engine; per request parse + validate + execute + JSON; medians of rounds");
+Console.WriteLine($"Interleaved: {rounds} rounds of {batch} requests per engine (ours and GraphQL.NET in this process, graphql-js in node, batches alternating); per request parse + validate + execute + JSON; medians of rounds");
 Console.WriteLine($"{"engine",-22} {"µs/request",12} {"requests/s",12} {"alloc/request",16}");
 var (ot, ob, nt, nb) = (Median(oursTimes), Median(oursBytes), Median(netTimes), Median(netBytes));
 Console.WriteLine($"{"ImageTagger.GraphQL",-22} {ot,12:N1} {1e6 / ot,12:N0} {ob,14:N0} B");
 Console.WriteLine($"{"GraphQL.NET 8.8.5",-22} {nt,12:N1} {1e6 / nt,12:N0} {nb,14:N0} B");
-Console.WriteLine($"ours / GraphQL.NET: time {ot / nt:N2}x, allocation {ob / nb:N2}x; same response data: {(sameAsNet ? "yes" : "NO")}");
+if (jsTimes.Count > 0)
+{
+    var jt = Median(jsTimes);
+    var jb = jsBytes.Count > 0 ? Median(jsBytes) : double.NaN;
+    Console.WriteLine($"{"graphql-js " + js!.Version,-22} {jt,12:N1} {1e6 / jt,12:N0} {jb,14:N0} B   (approx.: V8 heap growth, {jsBytes.Count} of {jsTimes.Count} batches without a scavenge)");
+    Console.WriteLine($"ours / GraphQL.NET: time {ot / nt:N2}x, allocation {ob / nb:N2}x; same response data: {(sameAsNet ? "yes" : "NO")}");
+    Console.WriteLine($"ours / graphql-js: time {ot / jt:N2}x, allocation {ob / jb:N2}x; identical JSON: {(js.SameJson ? "yes" : "NO")}");
+}
+else
+{
+    Console.WriteLine($"ours / GraphQL.NET: time {ot / nt:N2}x, allocation {ob / nb:N2}x; same response data: {(sameAsNet ? "yes" : "NO")}");
+    Console.WriteLine("graphql-js: not in the rounds (node or ImageTagger.sln not found)");
+}
 Console.WriteLine();
 if (jsLine is not null && !jsLine.StartsWith("error", StringComparison.Ordinal))
 {
     var parts = jsLine.Split(' ');
     var rps = double.Parse(parts[0], CultureInfo.InvariantCulture);
     var bytes = double.Parse(parts[1], CultureInfo.InvariantCulture);
-    Console.WriteLine($"{"graphql-js " + parts[2],-22} {rps,12:N0} {bytes,13:N0} B (approx., V8 heap growth)");
+    Console.WriteLine($"Alone for {seconds} s, as the first table: graphql-js {parts[2]} {rps:N0} requests/s, ~{bytes:N0} B/request (V8 heap growth)");
     var same = parts.Length > 3 && parts[3] == Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resultJson)));
     Console.WriteLine(same ? "Results are identical JSON." : "Results differ from graphql-js!");
 }
 else
 {
     Console.WriteLine($"graphql-js: {jsLine ?? "not run (ImageTagger.sln not found)"}");
+}
+
+/// <summary>node running bench.js --serve: one batch per request line, answered with µs/request and bytes/request.</summary>
+internal sealed class JsSide : IDisposable
+{
+    private readonly Process _process;
+
+    private JsSide(Process process, string version, bool sameJson)
+    {
+        _process = process;
+        Version = version;
+        SameJson = sameJson;
+    }
+
+    public string Version { get; }
+    public bool SameJson { get; }
+
+    public static JsSide? Start(string directory, string ourJson)
+    {
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = directory,
+        };
+        foreach (var a in new[] { "--expose-gc", "--max-semi-space-size=256", "bench.js", "--serve" }) psi.ArgumentList.Add(a);
+        try
+        {
+            var p = Process.Start(psi)!;
+            var ready = p.StandardOutput.ReadLine()?.Split(' ');
+            if (ready is not { Length: 3 } || ready[0] != "ready")
+            {
+                p.Kill();
+                p.Dispose();
+                return null;
+            }
+            var ourHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ourJson)));
+            return new JsSide(p, ready[1], ready[2] == ourHash);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    public (double Micros, double Bytes)? Batch(int count)
+    {
+        _process.StandardInput.WriteLine(count.ToString(CultureInfo.InvariantCulture));
+        _process.StandardInput.Flush();
+        var parts = _process.StandardOutput.ReadLine()?.Split(' ');
+        if (parts is not { Length: 2 }) return null;
+        return (double.Parse(parts[0], CultureInfo.InvariantCulture),
+            parts[1] == "NaN" ? double.NaN : double.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.WriteLine("0");
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(5000)) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        _process.Dispose();
+    }
 }
 
 internal sealed record User(string Id, string Name, string Email);

@@ -34,6 +34,28 @@ function runOnce() {
   return graphql.execute({ schema, document, rootValue, variableValues });
 }
 
+// Serve mode (`node bench.js --serve`): interleaved batches driven by Program.cs, one line per batch on stdin
+// ("<n>"), answered with "<microseconds per request> <bytes per request or NaN>". Bytes are V8 heap growth over the
+// batch; NaN when a scavenge ran inside it (the heap shrank), so such batches give time only.
+if (process.argv[2] === '--serve') {
+  const expected = JSON.stringify(runOnce());
+  const readline = require('readline');
+  const rl = readline.createInterface({ input: process.stdin });
+  process.stdout.write(`ready ${graphql.version} ${crypto.createHash('sha256').update(expected).digest('hex').toUpperCase()}\n`);
+  rl.on('line', (line) => {
+    const count = Number(line);
+    if (!(count > 0)) { rl.close(); return; }
+    const heapBefore = process.memoryUsage().heapUsed;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) runOnce();
+    const micros = Number(process.hrtime.bigint() - start) / 1e3 / count;
+    const heapAfter = process.memoryUsage().heapUsed;
+    const bytes = heapAfter >= heapBefore ? (heapAfter - heapBefore) / count : NaN;
+    process.stdout.write(`${micros.toFixed(2)} ${bytes.toFixed(0)}\n`);
+  });
+  return;
+}
+
 const seconds = Number(process.argv[2] || 3);
 const resultJson = JSON.stringify(runOnce());
 for (let i = 0; i < 2000; i++) runOnce();

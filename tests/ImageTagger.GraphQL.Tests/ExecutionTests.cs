@@ -51,6 +51,37 @@ public class ExecutionTests
         .Build();
 
     [Fact]
+    public async Task RepeatedResponseKeysMergeInLargeSelections()
+    {
+        // Field collection searches the first keys in order and indexes them from the eighth on: repeats on both sides of
+        // that point must merge into the first occurrence, as if written once.
+        var executor = new GraphQLExecutor(PetSchema());
+        var repeated = await executor.ExecuteAsync(
+            "{ __type(name: \"Dog\") { name kind description fields { name } interfaces { name } possibleTypes { name } enumValues { name } inputFields { name } ofType { name } name kind fields { type { name } } } }",
+            cancellationToken: Ct);
+        var once = await executor.ExecuteAsync(
+            "{ __type(name: \"Dog\") { name kind description fields { name type { name } } interfaces { name } possibleTypes { name } enumValues { name } inputFields { name } ofType { name } } }",
+            cancellationToken: Ct);
+        Assert.Empty(once.Errors);
+        Assert.Contains("\"barkVolume\"", once.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(once.ToJson(), repeated.ToJson());
+    }
+
+    private sealed record Reading(object Value, object[] Values);
+
+    [Fact]
+    public async Task ErrorsOfLeavesReadByTheDefaultResolverCarryTheirFullPath()
+    {
+        // Leaf fields without a resolver get their path object only when they fail: the path must still be complete.
+        var schema = new SchemaBuilder()
+            .Object<Reading>("Reading", o => o.Field("value", "Int").Field("values", "[Int!]"))
+            .Query(q => q.Field("readings", "[Reading]", _ => new[] { new Reading(1, [1, 2]), new Reading("x", [3, "y"]) }))
+            .Build();
+        var result = await new GraphQLExecutor(schema).ExecuteAsync("{ readings { value values } }", cancellationToken: Ct);
+        Assert.Equal("""{"errors":[{"message":"Int cannot represent non-integer value: \"x\"","locations":[{"line":1,"column":14}],"path":["readings",1,"value"]},{"message":"Int cannot represent non-integer value: \"y\"","locations":[{"line":1,"column":20}],"path":["readings",1,"values",1]}],"data":{"readings":[{"value":1,"values":[1,2]},{"value":null,"values":null}]}}""", result.ToJson());
+    }
+
+    [Fact]
     public async Task NullPropagatesToTheNearestNullableParent()
     {
         // Like graphql-js: once a non-null list item fails, the list is null and later items are not reported.

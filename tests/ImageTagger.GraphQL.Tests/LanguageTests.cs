@@ -19,6 +19,18 @@ public class LanguageTests
         Assert.Single(doc.Fragments);
     }
 
+    [Fact]
+    public void NamesSurviveTheBoundedNameTable()
+    {
+        // Names are shared through a per-thread table that starts over when full and skips long names:
+        // more distinct names than it holds, a long one and repeats must all come back exactly.
+        var names = Enumerable.Range(0, 3000).Select(i => "f" + i).Append(new string('n', 100)).Append("f7").ToList();
+        var doc = Parser.Parse("{ " + string.Join(" ", names) + " }");
+        var parsed = Assert.IsType<OperationDefinitionNode>(doc.Definitions[0]).SelectionSet.Selections.Cast<FieldNode>().Select(f => f.Name.Value);
+        Assert.Equal(names, parsed);
+        Assert.Equal("f7", Assert.IsType<FieldNode>(Parser.Parse("{ f7 }").Definitions.OfType<OperationDefinitionNode>().Single().SelectionSet.Selections[0]).Name.Value);
+    }
+
     [Theory]
     [InlineData("{ a", "Syntax Error: Expected Name, found <EOF>.", 1, 4)]
     [InlineData("{ a { } }", "Syntax Error: Expected Name, found \"}\".", 1, 7)]
