@@ -75,7 +75,7 @@ public sealed class ProgressAndLoadTests(LibraryFixture api) : IClassFixture<Lib
     }
 
     [Fact]
-    public async Task Concurrent_searches_and_mutations_for_a_fixed_time_over_real_http_produce_no_errors()
+    public async Task Concurrent_searches_and_mutations_over_real_http_all_complete_without_errors()
     {
         var ct = TestContext.Current.CancellationToken;
         using var factory = api.Factory.WithWebHostBuilder(_ => { });
@@ -86,15 +86,14 @@ public sealed class ProgressAndLoadTests(LibraryFixture api) : IClassFixture<Lib
 
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var stop = DateTime.UtcNow.AddSeconds(8);
         var ids = api.Ids.Values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         string[] queries = ["dog", "beach sunset", "red bicycle", "snow mountain", "cat on sofa"];
-        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        // A fixed amount of work, not a fixed time: a busy machine makes it slower, never different.
+        const int clientCount = 8, perClient = 25;
+        var clients = Enumerable.Range(0, clientCount).Select(c => Task.Run(async () =>
         {
-            var n = 0;
-            while (DateTime.UtcNow < stop && n < 400)
+            for (var n = 1; n <= perClient; n++)
             {
-                n++;
                 object body = (n % 5 == 0)
                     ? new { query = "mutation($ids: [ID!]!, $t: [String!]!) { addTags(imageIds: $ids, tags: $t) { count } }", variables = new { ids = new[] { ids[n % ids.Length] }, t = new[] { $"load {c}" } } }
                     : new { query = "query($q: String!, $m: SearchMode) { search(query: $q, mode: $m) { totalCount edges { node { fileName tags { name } } } } }", variables = new { q = queries[n % queries.Length], m = new[] { "KEYWORD", "SEMANTIC", "HYBRID" }[n % 3] } };
@@ -112,8 +111,8 @@ public sealed class ProgressAndLoadTests(LibraryFixture api) : IClassFixture<Lib
 
         var sorted = latencies.Order().ToArray();
         var p95 = sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1];
-        TestContext.Current.TestOutputHelper?.WriteLine($"{sorted.Length} requests from 8 clients in 8 s: p50 {sorted[sorted.Length / 2]:0.0} ms, p95 {p95:0.0} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{sorted.Length} requests from {clientCount} clients: p50 {sorted[sorted.Length / 2]:0.0} ms, p95 {p95:0.0} ms");
         Assert.Empty(errors);
-        Assert.True(sorted.Length >= 40, $"only {sorted.Length} requests completed");
+        Assert.Equal(clientCount * perClient, sorted.Length);
     }
 }
