@@ -69,10 +69,10 @@ internal static class OfflineMemoryBench
         for (var i = 0; i < runs.Max(r => r.Rows.Count); i++)
         {
             var step = runs.First(r => r.Rows.Count > i).Rows[i][0];
-            Console.WriteLine($"| {step} | {string.Join(" | ", runs.Select(r => r.Rows.Count > i ? $"{r.Rows[i][1]} ({r.Rows[i][2]})" : ""))} |");
+            Console.WriteLine($"| {step} | {string.Join(" | ", runs.Select(r => r.Rows.Count <= i ? "" : r.Rows[i][2] == "-" ? r.Rows[i][1] : $"{r.Rows[i][1]} ({r.Rows[i][2]})"))} |");
         }
 
-        Console.WriteLine($"| peak (VmHWM) | {string.Join(" | ", runs.Select(r => r.Rows[^1][3]))} |");
+        Console.WriteLine($"| peak (VmHWM) | {string.Join(" | ", runs.Select(r => r.Rows.Last(row => row[3] != "-")[3]))} |");
         Console.WriteLine();
     }
 
@@ -102,6 +102,9 @@ internal static class OfflineMemoryBench
         using var minilm = new MiniLmTextEmbedder(models);
         Row("start (photos decoded)");
 
+        // BENCH_MALLOC_TRIM=1: malloc_trim after every image, and what it costs.
+        var trimEachImage = Environment.GetEnvironmentVariable("BENCH_MALLOC_TRIM") == "1";
+        var trimTime = TimeSpan.Zero;
         var watch = Stopwatch.StartNew();
         for (var pass = 1; pass <= passes; pass++)
         {
@@ -112,10 +115,19 @@ internal static class OfflineMemoryBench
                 var square = RgbDecoder.Square(jpeg, ResNetImageFeaturizer.InputSide, file);
                 await resnet.FeaturesAsync(new RgbPixels(square.Width, square.Height, square.Data), default);
                 await minilm.EmbedAsync($"{read.Text}\n{Path.GetFileNameWithoutExtension(file).Replace('_', ' ')}", default);
+                if (trimEachImage)
+                {
+                    var trim = Stopwatch.StartNew();
+                    NativeHeap.Trim();
+                    trimTime += trim.Elapsed;
+                }
             }
 
-            Row($"pass {pass} ({pictures.Count} photos, {watch.Elapsed.TotalSeconds:0} s)");
+            Row($"pass {pass}");
         }
+
+        var trimmed = trimEachImage ? $", malloc_trim {trimTime.TotalMilliseconds / (passes * pictures.Count):0.0} ms/image" : "";
+        Console.WriteLine($"ROW\ttime of the {passes} passes of {pictures.Count} photos\t{watch.Elapsed.TotalSeconds:0} s{trimmed}\t-\t-");
 
         if (idleSeconds > 0)
         {
