@@ -81,7 +81,6 @@ public sealed class ModelSlot<T> : IDisposable
 
     private void UnloadIfIdle()
     {
-        T? idle;
         lock (_lock)
         {
             if (_users > 0 || _model is null || _disposed)
@@ -89,15 +88,14 @@ public sealed class ModelSlot<T> : IDisposable
                 return;
             }
 
-            idle = _model;
+            // Under the lock: a use that comes now waits and loads afresh rather than racing the unload for memory,
+            // and IsLoaded turns false only once the memory is back.
+            _model.Dispose();
             _model = null;
 
-            // Under the lock: a use that comes now waits and loads afresh rather than racing the unload for native memory.
-            idle.Dispose();
+            // The sessions' weights went back to malloc, which keeps freed pages: hand them to the system (tens of ms, once).
+            NativeHeap.Trim();
         }
-
-        // The sessions' weights went back to malloc; hand the free pages to the system so resident memory drops.
-        NativeHeap.Trim();
     }
 
     /// <summary>Unloads for good. The caller makes sure no run is in flight (<see cref="OfflineModels.WaitForRuns"/>).</summary>
