@@ -57,15 +57,7 @@ public sealed class ModelUnloadTests : IDisposable
     [Fact]
     public async Task Ocr_unloads_after_the_idle_time_and_reloads_with_the_same_text()
     {
-        var path = _dir.File("sign.png");
-        var text = _dir.File("text.v");
-        VipsCli.Run("text", text, "OPEN DAILY", "--dpi", "200", "--font", "DejaVu Sans Bold");
-        var inverted = _dir.File("inverted.v");
-        VipsCli.Run("invert", text, inverted);
-        VipsCli.Run("embed", inverted, path, "40", "40", "800", "240", "--extend", "white");
-        var fitted = RgbDecoder.FitFile(path, 1024);
-        var pixels = new RgbPixels(fitted.Width, fitted.Height, fitted.Data);
-
+        var pixels = SignImages.Create(_dir, "OPEN DAILY", 800, 240);
         using var ocr = new PaddleOcr(_models);
         var first = await ocr.ReadAsync(pixels, TestContext.Current.CancellationToken);
         Assert.Contains("OPEN", first.Text, StringComparison.Ordinal);
