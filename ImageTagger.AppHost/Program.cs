@@ -50,6 +50,11 @@ for (var i = 1; i <= settings.Workers; i++)
         .WithHttpEndpoint(name: "http")
         .WithImageTaggerSettings(settings, postgres, ollama)
         .WithEnvironment("Processing__WorkerId", name)
+
+        // ONNX Runtime's tensors (OCR's shapes differ per image) and libvips allocate with glibc malloc, which keeps
+        // freed memory in up to 8 arenas per core: 1.7–2.1 GiB resident over many photos with 186 MiB in use. Two
+        // arenas hold it to ~0.9 GiB (bench/RESULTS.md, issue 21); idle models unload on their own (OfflineAi).
+        .WithEnvironment("MALLOC_ARENA_MAX", "2")
         .WithHttpHealthCheck("/health")
         .WaitForCompletion(migrate);
     services.Add(name);

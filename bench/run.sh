@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs ImageTagger's benchmarks side by side with their baselines and prints markdown tables.
 #   bash bench/run.sh [ingest|offline|saturation|aiclient|rescan|search|websocket|graphql|web|all] [--images N] [--runs N] [--offline] [--search-images N] [--queries N] [--events N] [--sockets N] [--rounds N]
+#   bash bench/run.sh offline --passes N [--idle-seconds S] [--env "K=V,K=V"]... [--without-defaults]
+#     The offline models' resident memory after each of N passes over the exif-samples photos, then after their idle
+#     unload; each --env configuration (e.g. MALLOC_ARENA_MAX=2) in a child process beside glibc's defaults.
 #   bash bench/run.sh million [--sizes 100000,1000000] [--queries N] [--load-only]
 #     A library of 100k and 1M generated images in a PostgreSQL of its own (127.0.0.1:55440, data in
 #     /tmp/million-pg, started under nice 19 so its backends are niced too); databases are reused when already loaded.

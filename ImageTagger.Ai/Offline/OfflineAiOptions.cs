@@ -33,6 +33,13 @@ public sealed class OfflineAiOptions
     [Range(1, 64)]
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>
+    /// A model whose sessions no run has used for this long is unloaded, giving its memory back (a few hundred MiB
+    /// each); the next use loads it again (a second or so). Zero keeps the models loaded for the life of the process.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan IdleUnloadAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>OCR lines below this recognition confidence are dropped (noise read from textures).</summary>
     [Range(0.0, 1.0)]
     public double OcrMinConfidence { get; set; } = 0.6;

@@ -16,6 +16,7 @@ public static class OfflineAiServiceCollectionExtensions
             .Bind(configuration.GetSection(OfflineAiOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OfflineModels>();
         services.TryAddSingleton<MiniLmTextEmbedder>();
         services.TryAddSingleton<ResNetImageFeaturizer>();

@@ -9,9 +9,10 @@ public sealed class OfflineModelsMissingException(string message) : Exception(me
 /// <summary>
 /// Where the offline model files are, their start-up check, and what every ONNX session shares: a CPU budget
 /// (intra-op threads, sequential execution) and one concurrency gate per process, so the models never take
-/// the cores libvips needs. Sessions are created lazily, once, by their model classes.
+/// the cores libvips needs. Each model class keeps its sessions in a <see cref="ModelSlot{T}"/>: loaded on first use,
+/// unloaded when idle.
 /// </summary>
-public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options) : IDisposable
+public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options, TimeProvider time) : IDisposable
 {
     public const string OcrDetectionFile = "OfflineModels/ocr/ch_PP-OCRv4_det_infer.onnx";
     public const string OcrRecognitionFile = "OfflineModels/ocr/ch_PP-OCRv4_rec_infer.onnx";
@@ -23,9 +24,9 @@ public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options) : I
     private readonly SemaphoreSlim _gate = new(options.CurrentValue.MaxConcurrency, options.CurrentValue.MaxConcurrency);
     private readonly int _intraOpThreads = options.CurrentValue.IntraOpThreads;
 
-    /// <summary>For tools and tests: fixed options.</summary>
-    public OfflineModels(OfflineAiOptions options)
-        : this(new FixedOptionsMonitor(options))
+    /// <summary>For tools and tests: fixed options (and a clock of the test's own for the idle unload).</summary>
+    public OfflineModels(OfflineAiOptions options, TimeProvider? time = null)
+        : this(new FixedOptionsMonitor(options), time ?? TimeProvider.System)
     {
     }
 
@@ -83,6 +84,10 @@ public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options) : I
         };
         return session;
     }
+
+    /// <summary>A slot for one model's sessions, unloaded after the configured idle time (fixed when the slot is made).</summary>
+    public ModelSlot<T> CreateSlot<T>(Func<T> load)
+        where T : class, IDisposable => new(load, Options.IdleUnloadAfter, time);
 
     public InferenceSession OpenSession(string relative)
     {

@@ -20,7 +20,7 @@ public sealed record OcrResult(IReadOnlyList<OcrLine> Lines)
 /// reads each with CTC decoding over the model's dictionary (Chinese and Latin script). The pre- and
 /// post-processing follow PaddleOCR's defaults (limit side 960, threshold 0.3, box score 0.6, unclip 1.5,
 /// recognition height 48); boxes are axis-aligned, so strongly tilted text reads worse. Pixels must be upright
-/// (EXIF orientation applied). Sessions open lazily, once.
+/// (EXIF orientation applied). Sessions open on first use and unload when idle.
 /// </summary>
 public sealed class PaddleOcr(OfflineModels models) : IDisposable
 {
@@ -37,19 +37,23 @@ public sealed class PaddleOcr(OfflineModels models) : IDisposable
     private static readonly float[] s_mean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] s_std = [0.229f, 0.224f, 0.225f];
 
-    private readonly Lazy<(InferenceSession Detector, InferenceSession Recognizer, string[] Dictionary)> _model = new(() =>
-    {
-        // The recogniser's classes: 0 is the CTC blank, then the dictionary's lines, then a space (use_space_char).
-        var dictionary = File.ReadAllLines(models.PathOf(OfflineModels.OcrDictionaryFile)).Append(" ").ToArray();
-        return (models.OpenSession(OfflineModels.OcrDetectionFile), models.OpenSession(OfflineModels.OcrRecognitionFile), dictionary);
-    });
+    private readonly ModelSlot<SessionPair> _sessions = models.CreateSlot(() =>
+        new SessionPair(models.OpenSession(OfflineModels.OcrDetectionFile), models.OpenSession(OfflineModels.OcrRecognitionFile)));
+
+    // The recogniser's classes: 0 is the CTC blank, then the dictionary's lines, then a space (use_space_char).
+    // Small (a few hundred KiB): kept when the sessions unload.
+    private readonly Lazy<string[]> _dictionary = new(() =>
+        File.ReadAllLines(models.PathOf(OfflineModels.OcrDictionaryFile)).Append(" ").ToArray());
+
+    /// <summary>Whether the sessions are loaded now (they unload when idle).</summary>
+    public bool IsLoaded => _sessions.IsLoaded;
 
     public Task<OcrResult> ReadAsync(RgbPixels pixels, CancellationToken cancellationToken) =>
-        models.RunAsync(() => Read(pixels, cancellationToken), cancellationToken);
+        models.RunAsync(() => _sessions.Use(s => Read(s.First, s.Second, pixels, cancellationToken)), cancellationToken);
 
-    private OcrResult Read(RgbPixels pixels, CancellationToken cancellationToken)
+    private OcrResult Read(InferenceSession detector, InferenceSession recognizer, RgbPixels pixels, CancellationToken cancellationToken)
     {
-        var (detector, recognizer, dictionary) = _model.Value;
+        var dictionary = _dictionary.Value;
         var boxes = Detect(detector, pixels);
         var lines = new List<OcrLine>();
         foreach (var box in boxes)
@@ -242,11 +246,11 @@ public sealed class PaddleOcr(OfflineModels models) : IDisposable
 
     public void Dispose()
     {
-        if (_model.IsValueCreated)
+        if (_sessions.IsLoaded)
         {
             models.WaitForRuns();
-            _model.Value.Detector.Dispose();
-            _model.Value.Recognizer.Dispose();
         }
+
+        _sessions.Dispose();
     }
 }

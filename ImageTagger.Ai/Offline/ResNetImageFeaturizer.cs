@@ -6,7 +6,7 @@ namespace ImageTagger.Ai.Offline;
 /// <summary>
 /// ResNet18 image features (512-d, the pooled layer before ImageNet's classifier; unit length), from the ONNX files of
 /// ML.NET's DnnImageFeaturizer package: its preprocessing graph (mean/std per channel) then the network. Close
-/// vectors mean visually alike photos; there are no labels. Sessions open lazily, once.
+/// vectors mean visually alike photos; there are no labels. Sessions open on first use and unload when idle.
 /// </summary>
 public sealed class ResNetImageFeaturizer(OfflineModels models) : IDisposable
 {
@@ -16,13 +16,16 @@ public sealed class ResNetImageFeaturizer(OfflineModels models) : IDisposable
     /// <summary>The network's input side; callers hand in pixels of this size (libvips resizes and crops better).</summary>
     public const int InputSide = 224;
 
-    private readonly Lazy<(InferenceSession Prep, InferenceSession Net)> _sessions = new(() =>
-        (models.OpenSession(OfflineModels.ResNetPreprocessFile), models.OpenSession(OfflineModels.ResNetFile)));
+    private readonly ModelSlot<SessionPair> _sessions = models.CreateSlot(() =>
+        new SessionPair(models.OpenSession(OfflineModels.ResNetPreprocessFile), models.OpenSession(OfflineModels.ResNetFile)));
+
+    /// <summary>Whether the sessions are loaded now (they unload when idle).</summary>
+    public bool IsLoaded => _sessions.IsLoaded;
 
     public Task<float[]> FeaturesAsync(RgbPixels pixels, CancellationToken cancellationToken) =>
-        models.RunAsync(() => Features(pixels), cancellationToken);
+        models.RunAsync(() => _sessions.Use(s => Features(s.First, s.Second, pixels)), cancellationToken);
 
-    private float[] Features(RgbPixels pixels)
+    private static float[] Features(InferenceSession prep, InferenceSession net, RgbPixels pixels)
     {
         // ML.NET's pipeline feeds planar R, G, B as 0-255 floats at 224×224; other sizes are resampled here.
         var input = new DenseTensor<float>([1, 3, InputSide, InputSide]);
@@ -42,7 +45,6 @@ public sealed class ResNetImageFeaturizer(OfflineModels models) : IDisposable
             }
         }
 
-        var (prep, net) = _sessions.Value;
         using var prepared = prep.Run([NamedOnnxValue.CreateFromTensor(prep.InputMetadata.Keys.First(), input)]);
         var preparedTensor = prepared[0].AsTensor<float>().ToDenseTensor();
         using var output = net.Run([NamedOnnxValue.CreateFromTensor(net.InputMetadata.Keys.First(), preparedTensor)]);
@@ -53,11 +55,11 @@ public sealed class ResNetImageFeaturizer(OfflineModels models) : IDisposable
 
     public void Dispose()
     {
-        if (_sessions.IsValueCreated)
+        if (_sessions.IsLoaded)
         {
             models.WaitForRuns();
-            _sessions.Value.Prep.Dispose();
-            _sessions.Value.Net.Dispose();
         }
+
+        _sessions.Dispose();
     }
 }

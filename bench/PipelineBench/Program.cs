@@ -21,9 +21,32 @@ if (what is "ingest" or "all")
     await IngestBench.RunAsync(Arg("--images", 40), Arg("--runs", 3), args.Contains("--ours-only"), compare, corpus);
 }
 
+if (what == OfflineMemoryBench.ChildCommand)
+{
+    await OfflineMemoryBench.ChildAsync(Arg("--passes", 10), Arg("--idle-seconds", 0));
+    return 0;
+}
+
 if (what is "offline" or "all")
 {
-    await OfflineBench.RunAsync(Arg("--runs", 3));
+    if (Value("--passes") is not null)
+    {
+        // --passes N [--idle-seconds S] [--env "K=V,K=V"] (repeatable) [--without-defaults]: memory over many passes,
+        // each configuration in a child process, beside glibc's defaults.
+        var environments = new List<(string Name, string Value)[]>();
+        if (!args.Contains("--without-defaults"))
+        {
+            environments.Add([]);
+        }
+
+        environments.AddRange(args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split(',').Select(kv => kv.Split('=', 2)).Select(kv => (kv[0], kv[1])).ToArray()));
+        await OfflineMemoryBench.RunAsync(Arg("--passes", 10), Arg("--idle-seconds", 0), environments);
+    }
+    else
+    {
+        await OfflineBench.RunAsync(Arg("--runs", 3));
+    }
 }
 
 if (what is "saturation" or "all")
