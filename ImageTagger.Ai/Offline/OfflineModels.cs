@@ -116,6 +116,12 @@ public sealed class OfflineModels(IOptionsMonitor<OfflineAiOptions> options, Tim
             // behind it. Not cancellable once started (a native run cannot stop halfway): it finishes first.
             return await Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // A model told to stop (MiniLM hands the token to ONNX Runtime's terminate flag) reports it as a model error:
+            // to the caller it is the cancellation it asked for (e.g. a search's embedding budget running out).
+            throw new OperationCanceledException("The model run was cancelled.", ex, cancellationToken);
+        }
         finally
         {
             Interlocked.Decrement(ref _running);

@@ -41,6 +41,35 @@ public sealed class OfflineModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_stopped_by_its_callers_cancellation_ends_as_a_cancellation_and_other_failures_stay_errors()
+    {
+        // ONNX Runtime reports a run stopped by its terminate flag as its own error (a search's embedding budget ran out
+        // while MiniLM was running): the caller must see the cancellation it asked for, not a failed search.
+        using var models = new OfflineModels(new OfflineAiOptions { ModelDirectory = _dir.Path });
+        using var stop = new CancellationTokenSource();
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => models.RunAsync<int>(() =>
+        {
+            stop.Cancel();
+            throw new InvalidOperationException("Exiting due to terminate flag being set to true.");
+        }, stop.Token));
+        Assert.IsType<InvalidOperationException>(cancelled.InnerException);
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => models.RunAsync<int>(() => throw new InvalidOperationException("a broken model"), CancellationToken.None));
+        Assert.Equal("a broken model", failed.Message);
+        Assert.Equal(42, await models.RunAsync(() => 42, CancellationToken.None)); // the gate was released both times
+    }
+
+    [Fact]
+    public void The_malloc_arena_cap_applies_on_glibc_unless_MALLOC_ARENA_MAX_is_set()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NativeHeap.LimitArenas(0));
+        var explicitSetting = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null;
+        // This machine runs glibc: mallopt takes the cap, unless the environment already chose one.
+        Assert.Equal(!explicitSetting, NativeHeap.LimitArenas(NativeHeap.RecommendedArenas));
+        Assert.NotNull(NativeHeap.Stats());
+    }
+
+    [Fact]
     public async Task MiniLm_ranks_a_paraphrase_above_an_unrelated_sentence()
     {
         using var embedder = new MiniLmTextEmbedder(_models);
