@@ -114,6 +114,26 @@ internal static class MillionBench
             api.Kill(entireProcessTree: true);
         }
 
+        // What the offline text model (MiniLM, issue 21) adds to each query: the same searches with it off.
+        var (plain, plainUrl) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__imagetagger"] = connectionString,
+            ["Ollama__Url"] = ollama.Url.ToString(),
+            ["OfflineAi__TextEmbeddings"] = "false",
+        });
+        using (plain)
+        using (var plainHttp = new HttpClient { BaseAddress = plainUrl, Timeout = TimeSpan.FromMinutes(5) })
+        {
+            try
+            {
+                await SearchRowsAsync(plainHttp, size, queries, results, ", offline text model off");
+            }
+            finally
+            {
+                plain.Kill(entireProcessTree: true);
+            }
+        }
+
         await MeasureVectorsAsync(dataSource, connectionString, size, Math.Max(10, queries / 5), results);
         await MeasureBookkeepingAsync(dataSource, size, results);
     }
@@ -186,6 +206,12 @@ internal static class MillionBench
             await prewarm.ExecuteNonQueryAsync();
         }
 
+        await SearchRowsAsync(http, size, queries, results, "");
+    }
+
+    /// <summary>Keyword, semantic and hybrid search through the Api, then semantic with a 1 % tag filter.</summary>
+    private static async Task SearchRowsAsync(HttpClient http, int size, int queries, Results results, string suffix)
+    {
         var random = new Random(7);
         foreach (var mode in new[] { "KEYWORD", "SEMANTIC", "HYBRID" })
         {
@@ -200,7 +226,7 @@ internal static class MillionBench
                 }
             }
 
-            results.Add($"search {mode.ToLowerInvariant()}, 24 hits", size, Ms(latencies));
+            results.Add($"search {mode.ToLowerInvariant()}, 24 hits{suffix}", size, Ms(latencies));
         }
 
         var filteredHits = new List<double>();
@@ -216,7 +242,7 @@ internal static class MillionBench
             }
         }
 
-        results.Add("search semantic with a 1 % album-tag filter (hits per page of 24)", size, $"{Ms(filteredLatencies)} ({Bench.F(filteredHits.Average())})");
+        results.Add($"search semantic with a 1 % album-tag filter (hits per page of 24){suffix}", size, $"{Ms(filteredLatencies)} ({Bench.F(filteredHits.Average())})");
     }
 
     /// <summary>vector vs halfvec, and filtered semantic search with and without iterative index scans, at the SQL level.</summary>
