@@ -313,7 +313,7 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             data => data.Get<OfflineAiStatus>("offlineAi"),
             cancellationToken);
 
-    private const string CrawlJobFields =
+    internal const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
 
     private const string ProgressFields =

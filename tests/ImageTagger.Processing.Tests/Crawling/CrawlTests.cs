@@ -2,6 +2,7 @@ using ImageTagger.Catalog.Crawling;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Search;
 using ImageTagger.TestSupport;
+using ImageTagger.TestSupport.Crawling;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
