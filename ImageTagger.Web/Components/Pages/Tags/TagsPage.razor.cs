@@ -38,7 +38,8 @@ public sealed partial class TagsPage
 
     protected override async Task OnInitializedAsync()
     {
-        if (State is null)
+        // A prerender that could not reach the Api carries no page: ask again, so the error banner stays true.
+        if (State?.FirstPage is null)
         {
             var cloud = LoadAsync(ct => Api.GetTagCloudAsync(CloudLimit, ct));
             var first = LoadAsync(ct => Api.GetTagPageAsync(null, TagOrder.MostUsed, 0, PageSize, ct));
