@@ -58,6 +58,7 @@ public static class WebServiceExtensions
         });
         services.AddHttpClient(HealthClient, ConfigureApi);
         services.AddHttpClient(StreamClient, ConfigureApi).ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ApiSubscriptions>();
         services.AddSingleton<ProgressFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
         services.AddHealthChecks().AddCheck<ApiHealthCheck>("api");

@@ -34,6 +34,7 @@ public static class ApiSchema
         schema.Enum<SearchMode>();
         schema.Enum<SearchSignals>("SearchSignal");
         schema.Enum<ImageOrder>();
+        schema.Enum<TagOrder>();
         schema.Enum<ProcessingStage>();
 
         schema.NodeInterface(ResolveNodeAsync);
@@ -259,10 +260,12 @@ public static class ApiSchema
             .Cost(20)
             .Resolve(SearchAsync))
         .Field("tags", "TagConnection!", f => f
-            .Argument("first", "Int", a => a.Default(50)).Argument("after", "String").Argument("search", "String").Cost(5)
+            .Description("Tags, a page at a time (offset cursors: a page can be fetched at any position), filtered by the start of a word.")
+            .Argument("first", "Int", a => a.Default(50)).Argument("after", "String").Argument("search", "String")
+            .Argument("orderBy", "TagOrder", a => a.Default(TagOrder.MostUsed)).Cost(5)
             .Resolve(ctx => ctx.With<TagService, Connection<TagNode>>((tags, ct) =>
             {
-                var query = tags.Query(ctx.Argument<string?>("search"));
+                var query = tags.Query(ctx.Argument<string?>("search"), ctx.ArgumentOrDefault("orderBy", TagOrder.MostUsed));
                 return Connection.FromSliceAsync<TagNode>(ctx, c => query.CountAsync(c),
                     async (offset, count, c) => (await query.Skip(offset).Take(Math.Min(count, MaxPageSize)).ToListAsync(c)).Select(TagNode.From).ToList());
             })))

@@ -9,10 +9,19 @@ namespace ImageTagger.Api.Tags;
 
 public sealed record TagResult(Tag? Tag, string? Error = null);
 
+/// <summary>How the tag list is ordered (ties go by name, then id, so offset pages never overlap).</summary>
+public enum TagOrder
+{
+    MostUsed,
+    LeastUsed,
+    Name,
+    NameDescending,
+}
+
 /// <summary>Tag edits. Names are normalized the same way model tags are; affected images are re-embedded.</summary>
 public sealed class TagService(CatalogDbContext db, NpgsqlDataSource dataSource, TagNormalizer normalizer, ImageService images)
 {
-    public IQueryable<Tag> Query(string? search)
+    public IQueryable<Tag> Query(string? search, TagOrder order = TagOrder.MostUsed)
     {
         var query = db.Tags.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -21,7 +30,13 @@ public sealed class TagService(CatalogDbContext db, NpgsqlDataSource dataSource,
             query = query.Where(t => EF.Functions.Like(t.NormalizedName, pattern) || EF.Functions.Like(t.NormalizedName, "% " + pattern));
         }
 
-        return query.OrderByDescending(t => t.UsageCount).ThenBy(t => t.NormalizedName);
+        return order switch
+        {
+            TagOrder.LeastUsed => query.OrderBy(t => t.UsageCount).ThenBy(t => t.NormalizedName).ThenBy(t => t.Id),
+            TagOrder.Name => query.OrderBy(t => t.NormalizedName).ThenBy(t => t.Id),
+            TagOrder.NameDescending => query.OrderByDescending(t => t.NormalizedName).ThenByDescending(t => t.Id),
+            _ => query.OrderByDescending(t => t.UsageCount).ThenBy(t => t.NormalizedName).ThenBy(t => t.Id),
+        };
     }
 
     public async Task<Tag?> FindAsync(string name, CancellationToken cancellationToken)

@@ -127,6 +127,15 @@ public sealed record OfflineCapability(string Feature, bool Available, string? M
 
 public sealed record Tag(string Id, int DatabaseId, string Name, int UsageCount);
 
+/// <summary>How the Api orders the tag list.</summary>
+public enum TagOrder
+{
+    MostUsed,
+    LeastUsed,
+    Name,
+    NameDescending,
+}
+
 public sealed record StageProgress(string Kind, int Queued, int Running, int Done, int Parked);
 
 public sealed record RunningJob(string Kind, string? FileName, DateTimeOffset? StartedAt, string? Worker);

@@ -131,17 +131,7 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             data => data.Get<SearchResults>("search"), cancellationToken);
 
     public Task<Connection<Tag>> GetTagsAsync(string? search, int first, string? after, CancellationToken cancellationToken) =>
-        QueryAsync<Connection<Tag>>(
-            """
-            query Tags($search: String, $first: Int, $after: String) {
-              tags(search: $search, first: $first, after: $after) {
-                totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-                edges { cursor node { id databaseId name usageCount } }
-              }
-            }
-            """,
-            new { search = string.IsNullOrWhiteSpace(search) ? null : search.Trim(), first, after },
-            data => data.Get<Connection<Tag>>("tags"), cancellationToken);
+        TagsAsync(search, TagOrder.MostUsed, first, after, cancellationToken);
 
     public Task<IReadOnlyList<Tag>> GetTagCloudAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync<IReadOnlyList<Tag>>(
@@ -273,23 +263,6 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
         QueryAsync<IReadOnlyList<string>>("query AllowedRoots { allowedRoots }", null, data => data.Get<List<string>>("allowedRoots"), cancellationToken);
 
     /// <summary>Every tag matching <paramref name="search"/>, page by page (the Api serves at most 200 per page).</summary>
-    public async Task<IReadOnlyList<Tag>> GetAllTagsAsync(string? search, CancellationToken cancellationToken)
-    {
-        var tags = new List<Tag>();
-        string? after = null;
-        while (true)
-        {
-            var page = await GetTagsAsync(search, 200, after, cancellationToken);
-            tags.AddRange(page.Nodes);
-            if (!page.PageInfo.HasNextPage || page.PageInfo.EndCursor is not { } next)
-            {
-                return tags;
-            }
-
-            after = next;
-        }
-    }
-
     /// <summary>Accepts a suggested tag: it becomes the image's tag (source SUGGESTION).</summary>
     public Task<TagSuggestionPayload> AcceptTagSuggestionAsync(int imageId, string tagId, CancellationToken cancellationToken) =>
         MutateAsync<TagSuggestionPayload>(
@@ -313,7 +286,38 @@ public sealed partial class ImageTaggerApiClient(HttpClient http, ILogger<ImageT
             data => data.Get<OfflineAiStatus>("offlineAi"),
             cancellationToken);
 
-    private const string CrawlJobFields =
+    /// <summary>
+    /// <paramref name="count"/> tags from position <paramref name="offset"/> of the ordered, filtered list: the Api's tag
+    /// cursors are Relay offset cursors, so a page anywhere in tens of thousands of tags costs one query.
+    /// </summary>
+    public Task<Connection<Tag>> GetTagPageAsync(string? search, TagOrder order, int offset, int count, CancellationToken cancellationToken) =>
+        TagsAsync(search, order, count, offset <= 0 ? null : OffsetCursor(offset - 1), cancellationToken);
+
+    /// <summary>The tag with this name as the Api stores names (normalized), if any.</summary>
+    public Task<Tag?> FindTagAsync(string name, CancellationToken cancellationToken) =>
+        QueryAsync<Tag?>(
+            "query FindTag($name: String!) { tag(name: $name) { id databaseId name usageCount } }",
+            new { name },
+            data => data.GetOrDefault<Tag>("tag"),
+            cancellationToken);
+
+    private Task<Connection<Tag>> TagsAsync(string? search, TagOrder order, int first, string? after, CancellationToken cancellationToken) =>
+        QueryAsync<Connection<Tag>>(
+            """
+            query Tags($search: String, $first: Int, $after: String, $order: TagOrder) {
+              tags(search: $search, first: $first, after: $after, orderBy: $order) {
+                totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+                edges { cursor node { id databaseId name usageCount } }
+              }
+            }
+            """,
+            new { search = string.IsNullOrWhiteSpace(search) ? null : search.Trim(), first, after, order },
+            data => data.Get<Connection<Tag>>("tags"), cancellationToken);
+
+    private static string OffsetCursor(int offset) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("arrayconnection:" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    internal const string CrawlJobFields =
         "id databaseId startUrl state maxDepth maxPages maxImages sameHostOnly folderId lastError createdAt progress { pagesVisited pagesPending pagesFailed imagesFound imagesDownloaded imagesSkipped imagesFailed imagesProcessed }";
 
     private const string ProgressFields =

@@ -1,5 +1,3 @@
-using ImageTagger.GraphQL.Client;
-
 namespace ImageTagger.Web.Api;
 
 /// <summary>What the live feed knows: the latest progress and whether the Api's stream is connected.</summary>
@@ -10,7 +8,7 @@ public sealed record ProgressSnapshot(ProcessingStatus? Status, bool Connected, 
 /// Web process, fanned out to every circuit: a page subscribes to <see cref="Changed"/> instead of opening its own stream.
 /// Reconnects with backoff while the Api is down; <see cref="ProgressSnapshot.Connected"/> tells the UI when updates are paused.
 /// </summary>
-public sealed partial class ProgressFeed(IHttpClientFactory clients, ILogger<ProgressFeed> logger) : BackgroundService
+public sealed partial class ProgressFeed(ApiSubscriptions subscriptions, ILogger<ProgressFeed> logger) : BackgroundService
 {
     internal const string Subscription =
         "subscription Progress { processingProgress { done total pending failed busy fraction ratePerMinute etaSeconds stages { kind queued running done parked } running { kind fileName startedAt worker } } }";
@@ -29,28 +27,18 @@ public sealed partial class ProgressFeed(IHttpClientFactory clients, ILogger<Pro
         var backoff = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var http = clients.CreateClient(WebServiceExtensions.StreamClient);
             try
             {
                 // The Api answers with the current state first, then whenever jobs change.
-                var client = new GraphQLHttpClient(http, new Uri("graphql", UriKind.Relative));
-                await foreach (var response in client.SubscribeAsync(Subscription, cancellationToken: stoppingToken))
+                await foreach (var status in subscriptions.SubscribeAsync<ProcessingStatus>(Subscription, null, "processingProgress", stoppingToken))
                 {
-                    if (response.HasErrors)
+                    if (!Current.Connected)
                     {
-                        throw new GraphQLClientException(response);
+                        LogConnected(logger, subscriptions.Address);
                     }
 
-                    if (response.GetData<ProcessingStatus>("processingProgress") is { } status)
-                    {
-                        if (!Current.Connected)
-                        {
-                            LogConnected(logger, http.BaseAddress);
-                        }
-
-                        Publish(new ProgressSnapshot(status, true, DateTimeOffset.UtcNow));
-                        backoff = TimeSpan.FromMilliseconds(500);
-                    }
+                    Publish(new ProgressSnapshot(status, true, DateTimeOffset.UtcNow));
+                    backoff = TimeSpan.FromMilliseconds(500);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,7 +49,7 @@ public sealed partial class ProgressFeed(IHttpClientFactory clients, ILogger<Pro
             {
                 // Whatever broke the stream (refused connection, garbage, an Api restart), the Web stays up and tries again:
                 // a background service that throws would stop the whole host.
-                LogStreamLost(logger, http.BaseAddress, ex.Message);
+                LogStreamLost(logger, subscriptions.Address, ex.Message);
             }
 
             Publish(Current with { Connected = false });

@@ -1,5 +1,6 @@
 using ImageTagger.Ai.Resilience;
 using ImageTagger.TestSupport.Ollama;
+using ImageTagger.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using static ImageTagger.Ai.Tests.TestOllama;
@@ -85,7 +86,7 @@ public sealed class ConcurrencyTests
 
         using var firstCall = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var first = client.GetResponseAsync("first", cancellationToken: firstCall.Token);
-        await OllamaChatClientTests.WaitUntilAsync(() => server.RequestCount(LoopbackEndpoint.Chat) == 1);
+        await Poll.UntilAsync(() => server.RequestCount(LoopbackEndpoint.Chat) == 1, "the first call reached the server");
         var second = await client.GetResponseAsync("second", cancellationToken: Ct);
 
         Assert.NotEmpty(second.Text);

@@ -3,6 +3,7 @@ using System.Net;
 using ImageTagger.Ai.Resilience;
 using ImageTagger.Ai.Tagging;
 using ImageTagger.TestSupport.Ollama;
+using ImageTagger.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,7 +87,7 @@ public sealed class MiddlewareTests
         Assert.Equal(OllamaFailureKind.Timeout, ex.Kind);
         Assert.True(ex.IsTransient);
         Assert.Equal(3, server.RequestCount(LoopbackEndpoint.Embed));
-        await OllamaChatClientTests.WaitUntilAsync(() => server.AbortedByClient == 3);
+        await Poll.UntilAsync(() => server.AbortedByClient == 3, "the client hung up each attempt");
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class MiddlewareTests
         Assert.Equal(OllamaFailureKind.Timeout, ex.Kind);
         Assert.InRange(received.Count, 0, 1);                                // at most the first line, then nothing
         // OllamaSharp reads lines without a token; our answer stream's bound token is what closes the connection.
-        await OllamaChatClientTests.WaitUntilAsync(() => server.AbortedByClient == 1);
+        await Poll.UntilAsync(() => server.AbortedByClient == 1, "the stalled stream was hung up");
     }
 
     public static TheoryData<string, int, OllamaFailureKind, bool> StatusFaults => new()

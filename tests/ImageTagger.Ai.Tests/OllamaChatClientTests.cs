@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ImageTagger.TestSupport.Ollama;
+using ImageTagger.TestSupport;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using static ImageTagger.Ai.Tests.TestOllama;
@@ -297,7 +298,7 @@ public sealed class OllamaChatClientTests
         Assert.Equal(OllamaFailureKind.Timeout, ex.Kind);
         Assert.Equal(2, server.RequestCount(LoopbackEndpoint.Chat));
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(550), TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => server.AbortedByClient == 2);            // the client really hung up each attempt
+        await Poll.UntilAsync(() => server.AbortedByClient == 2, "the client hung up each attempt");            // the client really hung up each attempt
     }
 
     [Fact]
@@ -323,11 +324,7 @@ public sealed class OllamaChatClientTests
         var call = client.GetResponseAsync("hi", cancellationToken: cts.Token);
 
         // Cancel once the request is really in flight (a fixed delay is flaky on a loaded machine).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.RequestCount(LoopbackEndpoint.Chat) == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await Poll.UntilAsync(() => server.RequestCount(LoopbackEndpoint.Chat) > 0, "the request reached the server");
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
@@ -497,15 +494,5 @@ public sealed class OllamaChatClientTests
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
         Assert.Contains("404 page not found", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, server.RequestCount(LoopbackEndpoint.Other));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(20, Ct);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -1,5 +1,6 @@
 using ImageTagger.Ai.Resilience;
 using ImageTagger.TestSupport.Ollama;
+using ImageTagger.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -107,7 +108,7 @@ public sealed class OllamaStatusClientTests
         });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var busy = services.GetRequiredService<IChatClient>().GetResponseAsync("hang", cancellationToken: cts.Token);
-        await OllamaChatClientTests.WaitUntilAsync(() => services.GetRequiredService<OllamaConcurrencyLimiter>().InFlight == 1);
+        await Poll.UntilAsync(() => services.GetRequiredService<OllamaConcurrencyLimiter>().InFlight == 1, "the hanging call holds the slot");
 
         var result = await services.GetRequiredService<OllamaStatusClient>().GetStatusAsync(Ct);
 

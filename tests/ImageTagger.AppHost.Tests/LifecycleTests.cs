@@ -36,12 +36,7 @@ public sealed class LifecycleTests
 
             // DCP stops resources in the background of the app's disposal (SIGTERM, then the services' own shutdown):
             // give them a bounded time to end, then nothing of this app may be left.
-            var left = TestAppHost.ProcessesOf(dataDir);
-            for (var i = 0; i < 60 && left.Count > 0; i++)
-            {
-                await Task.Delay(500, ct);
-                left = TestAppHost.ProcessesOf(dataDir);
-            }
+            var (_, left) = await Poll.TryUntilAsync(() => Task.FromResult(TestAppHost.ProcessesOf(dataDir)), pids => pids.Count == 0, TimeSpan.FromSeconds(30), cancellationToken: ct);
 
             Assert.True(left.Count == 0, "left running: " + string.Join(" | ", left.Select(pid => $"{pid} {Command(pid)}")));
             Assert.False(File.Exists(Path.Combine(dataDir, "pgdata", "postmaster.pid")), "PostgreSQL did not shut down cleanly");

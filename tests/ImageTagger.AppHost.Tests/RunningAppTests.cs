@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImageTagger.TestSupport;
 
 namespace ImageTagger.AppHost.Tests;
 
@@ -14,11 +15,11 @@ public sealed class RunningAppTests(RunningApp app) : IClassFixture<RunningApp>
         using var api = app.App.CreateHttpClient("api", "http");
 
         // The folder is added once everything is healthy, so it may arrive a moment after the resources are.
-        var folders = await PollAsync(async () =>
+        var folders = await Poll.UntilAsync(async () =>
         {
             var data = await GraphQLAsync(api, "{ folders { path } }", ct);
             return data.GetProperty("folders").EnumerateArray().Select(f => f.GetProperty("path").GetString()).ToList();
-        }, f => f.Contains(app.Folder), ct);
+        }, f => f.Contains(app.Folder), "the configured folder in the Api", TimeSpan.FromSeconds(60));
 
         Assert.Contains(app.Folder, folders);
         var ready = Assert.Single(app.Logs.Lines, l => l.StartsWith("ImageTagger is ready", StringComparison.Ordinal));
@@ -64,7 +65,7 @@ public sealed class RunningAppTests(RunningApp app) : IClassFixture<RunningApp>
         var exited = await app.App.ResourceNotifications.WaitForResourceAsync(
             "processing", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), ct);
         Assert.NotEqual(0, exited.Snapshot.ExitCode);
-        await PollAsync(() => Task.FromResult(app.Logs.Contains("processing exited")), found => found, ct);
+        await Poll.UntilAsync(() => app.Logs.Contains("processing exited"), "the exit in the logs", TimeSpan.FromSeconds(60));
 
         var result = await app.App.ResourceCommands.ExecuteCommandAsync("processing", KnownResourceCommands.RestartCommand, ct);
         Assert.True(result.Success, result.Message);
@@ -79,20 +80,5 @@ public sealed class RunningAppTests(RunningApp app) : IClassFixture<RunningApp>
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         Assert.False(document.RootElement.TryGetProperty("errors", out var errors), errors.ToString());
         return document.RootElement.GetProperty("data").Clone();
-    }
-
-    /// <summary>Asks again until the answer is as expected (or the test's timeout ends it).</summary>
-    private static async Task<T> PollAsync<T>(Func<Task<T>> ask, Func<T, bool> done, CancellationToken ct)
-    {
-        while (true)
-        {
-            var value = await ask();
-            if (done(value))
-            {
-                return value;
-            }
-
-            await Task.Delay(250, ct);
-        }
     }
 }

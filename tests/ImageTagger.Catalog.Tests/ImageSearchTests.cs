@@ -2,6 +2,7 @@ using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Folders;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Search;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -232,20 +233,18 @@ public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFi
 
     private async Task<bool> KeywordQueryWaitingAsync(CancellationToken ct, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(30));
-        do
-        {
-            await using var check = database.DataSource.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE '%fts_all%'");
-            if ((long)(await check.ExecuteScalarAsync(ct))! > 0)
+        var (waiting, _) = await Poll.TryUntilAsync(
+            async () =>
             {
-                return true;
-            }
-
-            await Task.Delay(20, ct);
-        }
-        while (DateTime.UtcNow < deadline);
-        return false;
+                await using var check = database.DataSource.CreateCommand(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE '%fts_all%'");
+                return (long)(await check.ExecuteScalarAsync(ct))!;
+            },
+            n => n > 0,
+            patience ?? TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(20),
+            ct);
+        return waiting;
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ImageTagger.Catalog.Jobs;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,7 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
         using var host = StartWatcherOnly(clock);
         await host.StartAsync(ct);
         var watcher = host.Services.GetRequiredService<Watching.FolderWatcherService>();
-        await ProcessingTestHost.WaitUntilAsync(() => Task.FromResult(watcher.WatchedFolders.Contains(folder.Id)), TimeSpan.FromSeconds(15), "the folder is watched");
+        await Poll.UntilAsync(() => Task.FromResult(watcher.WatchedFolders.Contains(folder.Id)), TimeSpan.FromSeconds(15), "the folder is watched");
 
         // Straight into the watched folder: a file written into a brand-new subfolder can beat the watch that inotify
         // adds for that subfolder, and then no event is raised at all (a later scan finds such files).
@@ -52,7 +53,7 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
         Assert.False(await db.Images.AnyAsync(i => i.Path == path, ct), "nothing is catalogued before the debounce has passed");
 
         // Only now does time move (each poll advances a debounce), also past file events delivered late.
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             clock.Advance(TimeSpan.FromMilliseconds(300));
             return await db.Images.AnyAsync(i => i.Path == path && i.SizeBytes == 8000, ct);
@@ -62,7 +63,7 @@ public sealed class FolderWatcherTests(CatalogDatabase database) : IClassFixture
         Assert.Equal(1, analyzeJobs);
 
         File.Delete(path);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             clock.Advance(TimeSpan.FromMilliseconds(300));
             return (await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id, ct)).Status == Catalog.Images.ImageStatus.Missing;

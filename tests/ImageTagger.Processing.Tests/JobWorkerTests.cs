@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ImageTagger.Catalog.Jobs;
 using ImageTagger.Processing.Jobs;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,7 +86,7 @@ public sealed class JobWorkerTests(CatalogDatabase database) : IClassFixture<Cat
             await queue.EnqueueAsync(new NewJob(kind), ct);
         }
 
-        await ProcessingTestHost.WaitUntilAsync(async () => (await JobsAsync(kind)).All(j => j.State == JobState.Done), TimeSpan.FromSeconds(60), "all jobs are done");
+        await Poll.UntilAsync(async () => (await JobsAsync(kind)).All(j => j.State == JobState.Done), TimeSpan.FromSeconds(60), "all jobs are done");
         await hostA.StopAsync(ct);
         await hostB.StopAsync(ct);
 
@@ -105,7 +106,7 @@ public sealed class JobWorkerTests(CatalogDatabase database) : IClassFixture<Cat
         await host.StartAsync(ct);
         var id = (await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(new NewJob(kind) { MaxAttempts = 3 }, ct))!.Value;
 
-        await ProcessingTestHost.WaitUntilAsync(async () => (await JobsAsync(kind)).Single(j => j.Id == id).State == JobState.Parked, TimeSpan.FromSeconds(30), "the job is parked");
+        await Poll.UntilAsync(async () => (await JobsAsync(kind)).Single(j => j.Id == id).State == JobState.Parked, TimeSpan.FromSeconds(30), "the job is parked");
         await host.StopAsync(ct);
 
         var job = (await JobsAsync(kind)).Single(j => j.Id == id);
@@ -125,7 +126,7 @@ public sealed class JobWorkerTests(CatalogDatabase database) : IClassFixture<Cat
         await host.StartAsync(ct);
         var id = (await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(new NewJob(kind) { MaxAttempts = 5 }, ct))!.Value;
 
-        await ProcessingTestHost.WaitUntilAsync(async () => (await JobsAsync(kind)).Single(j => j.Id == id).State == JobState.Parked, TimeSpan.FromSeconds(30), "the job is parked");
+        await Poll.UntilAsync(async () => (await JobsAsync(kind)).Single(j => j.Id == id).State == JobState.Parked, TimeSpan.FromSeconds(30), "the job is parked");
         await host.StopAsync(ct);
 
         var job = (await JobsAsync(kind)).Single(j => j.Id == id);

@@ -8,6 +8,7 @@ using ImageTagger.Imaging;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -71,7 +72,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
 
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var images = await ImagesAsync(folder.Id);
             return images.Count == 9 && images.All(Settled) && !await WorkPendingAsync(folder.Id);
@@ -168,7 +169,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
 
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var images = await ImagesAsync(folder.Id);
             return images.Count == 2 && images.All(i => i.Status == ImageStatus.Failed);
@@ -180,7 +181,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
         ollama.FailAlways(LoopbackEndpoint.Chat, null);
         ollama.FailAlways(LoopbackEndpoint.Tags, null);
         ollama.FailAlways(LoopbackEndpoint.Version, null);
-        await ProcessingTestHost.WaitUntilAsync(async () => (await ImagesAsync(folder.Id)).All(i => i.Status == ImageStatus.Done), TimeSpan.FromSeconds(60), "the parked jobs resume and finish");
+        await Poll.UntilAsync(async () => (await ImagesAsync(folder.Id)).All(i => i.Status == ImageStatus.Done), TimeSpan.FromSeconds(60), "the parked jobs resume and finish");
         await host.StopAsync(ct);
 
         Assert.All(await ImagesAsync(folder.Id), i => Assert.NotNull(i.Description));
@@ -205,7 +206,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
         File.Delete(path);
         using var host = BuildHost(database, ollama, thumbs.Path);
         await host.StartAsync(ct);
-        await ProcessingTestHost.WaitUntilAsync(async () => (await ImagesAsync(folder.Id)).Single().Status == ImageStatus.Missing, TimeSpan.FromSeconds(30), "the image is marked missing");
+        await Poll.UntilAsync(async () => (await ImagesAsync(folder.Id)).Single().Status == ImageStatus.Missing, TimeSpan.FromSeconds(30), "the image is marked missing");
         await host.StopAsync(ct);
         Assert.Equal(0, ollama.RequestCount(LoopbackEndpoint.Chat));
     }
@@ -223,7 +224,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
         await host.StartAsync(ct);
         var queue = host.Services.GetRequiredService<JobQueue>();
         await queue.EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () => (await ImagesAsync(folder.Id)).SingleOrDefault()?.Status == ImageStatus.Done, TimeSpan.FromSeconds(60), "the first image is done");
+        await Poll.UntilAsync(async () => (await ImagesAsync(folder.Id)).SingleOrDefault()?.Status == ImageStatus.Done, TimeSpan.FromSeconds(60), "the first image is done");
         var before = (await ImagesAsync(folder.Id)).Single();
         await using (var connection = await database.DataSource.OpenConnectionAsync(ct))
         {
@@ -234,7 +235,7 @@ public sealed class PipelineTests(CatalogDatabase database) : IClassFixture<Cata
         Directory.CreateDirectory(photos.File("renamed"));
         File.Move(original, photos.File("renamed/after.jpg"));
         await queue.EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var images = await ImagesAsync(folder.Id);
             return images.Count == 1 && images[0].FileName == "after.jpg" && images[0].Status == ImageStatus.Done;

@@ -71,21 +71,4 @@ internal static class ProcessingTestHost
         await db.SaveChangesAsync(ct);
         return folder;
     }
-
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because, Func<Task<string>>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        var state = diagnostics is null ? "" : "; state: " + await diagnostics();
-        Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting until {because}{state}");
-    }
 }

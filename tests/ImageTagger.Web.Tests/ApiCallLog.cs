@@ -27,6 +27,6 @@ public sealed partial class ApiCallLog
         }
     }
 
-    [GeneratedRegex(@"^\s*(?:query|mutation)\s+(\w+)")]
+    [GeneratedRegex(@"^\s*(?:query|mutation|subscription)\s+(\w+)")]
     private static partial Regex OperationName();
 }

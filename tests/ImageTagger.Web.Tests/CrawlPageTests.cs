@@ -1,3 +1,6 @@
+using ImageTagger.TestSupport;
+using ImageTagger.TestSupport.Crawling;
+using ImageTagger.TestSupport.Images;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -63,5 +66,50 @@ public sealed class CrawlPageTests(LibraryStack stack, BrowserFixture browser) :
         await dark.GotoInteractiveAsync("/crawl");
         await Expect(dark.Page.GetByTestId("crawl-form")).ToBeVisibleAsync();
         await dark.ScreenshotAsync("crawl-dark");
+    }
+}
+
+/// <summary>A crawl of a real website on loopback, run by the real Processing service, followed live on the page.</summary>
+public sealed class CrawlPageLiveTests(ProcessingStack stack, BrowserFixture browser) : IClassFixture<ProcessingStack>
+{
+    [Fact]
+    public async Task A_running_crawl_shows_its_state_and_progress_as_they_change()
+    {
+        using var siteImages = new TempImageDirectory("crawl-site-");
+        await using var site = await TestSite.StartAsync(siteImages.Path, galleryImages: 3);
+        // One image is served, the next are held at the site until released: the crawl is caught running, however fast the machine.
+        site.HoldImagesAfter(1);
+        try
+        {
+            await using var session = await browser.NewSessionAsync(stack.WebUrl);
+            var page = session.Page;
+            await session.GotoInteractiveAsync("/crawl");
+            await page.EvaluateAsync("() => window.__sameDocument = true");
+
+            var start = new Uri(site.Url, "gallery.html").AbsoluteUri;
+            await page.Locator("#crawl-url input").FillAsync(start);
+            await page.Locator("#crawl-depth input").FillAsync("0");
+            await page.Locator("#crawl-depth input").PressAsync("Tab"); // Fluent's input hands its value over on change
+            await page.GetByTestId("start-crawl").ClickAsync();
+
+            var job = page.GetByTestId("crawl-job").Filter(new() { HasText = start });
+            await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("running", new() { Timeout = 60_000 });
+            await Poll.UntilAsync(() => site.HeldRequests > 0, "an image request held at the site", TimeSpan.FromSeconds(60));
+            await Expect(job.GetByTestId("crawl-images-found")).ToHaveTextAsync("3");
+            await Expect(job.GetByTestId("crawl-images-downloaded")).ToHaveTextAsync("1");
+            await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("running");
+
+            site.Release();
+            await Expect(job.GetByTestId("crawl-state")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+            await Expect(job.GetByTestId("crawl-images-downloaded")).ToHaveTextAsync("3");
+            await Expect(job.GetByTestId("crawl-pages-visited")).ToHaveTextAsync("1");
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+            Assert.Equal(1, stack.ApiCalls.Count("CrawlJobUpdated")); // one subscription for the one running crawl
+            Assert.Empty(session.PageErrors);
+        }
+        finally
+        {
+            site.Release();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ImageTagger.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

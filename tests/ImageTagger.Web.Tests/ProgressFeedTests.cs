@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ImageTagger.TestSupport.Images;
+using ImageTagger.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using web::ImageTagger.Web.Api;
@@ -25,7 +26,7 @@ public sealed class ProgressFeedTests
             http.Timeout = Timeout.InfiniteTimeSpan;
         });
         await using var provider = services.BuildServiceProvider();
-        using var feed = new ProgressFeed(provider.GetRequiredService<IHttpClientFactory>(), NullLogger<ProgressFeed>.Instance);
+        using var feed = new ProgressFeed(new ApiSubscriptions(provider.GetRequiredService<IHttpClientFactory>()), NullLogger<ProgressFeed>.Instance);
         var snapshots = new ConcurrentQueue<ProgressSnapshot>();
         feed.Changed += snapshots.Enqueue;
         await feed.StartAsync(ct);

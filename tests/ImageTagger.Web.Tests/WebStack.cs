@@ -30,6 +30,7 @@ public class WebStack : CatalogDatabase
     public LoopbackOllamaServer Ollama { get; private set; } = null!;
     public TempImageDirectory Root { get; } = new("web-root-");
     public TempImageDirectory Thumbnails { get; } = new("web-thumbs-");
+    public TempImageDirectory Crawls { get; } = new("web-crawls-");
     public WebApplicationFactory<Program> ApiFactory { get; private set; } = null!;
     public WebApplicationFactory<WebEntryPoint> WebFactory { get; private set; } = null!;
     public Uri ApiUrl { get; private set; } = null!;
@@ -128,6 +129,10 @@ public class WebStack : CatalogDatabase
         ["Folders:AllowedRoots:0"] = Root.Path,
         ["Storage:ThumbnailRoot"] = Thumbnails.Path,
         ["Crawl:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["Crawl:Root"] = Crawls.Path,
+        ["Crawl:StateCheckInterval"] = "00:00:00.200",
+        // A test may hold a crawl's image requests at its site for as long as it looks at the page.
+        ["Crawl:RequestTimeout"] = "00:02:00",
     };
 
     /// <summary>The data of a GraphQL request to the Api that must succeed.</summary>
@@ -171,6 +176,7 @@ public class WebStack : CatalogDatabase
 
         Root.Dispose();
         Thumbnails.Dispose();
+        Crawls.Dispose();
         await base.DisposeAsync();
     }
 }

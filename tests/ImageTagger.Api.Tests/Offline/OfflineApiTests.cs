@@ -5,8 +5,8 @@ using ImageTagger.Catalog.Embeddings;
 using ImageTagger.Catalog.Folders;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Tags;
-using ImageTagger.Imaging.Pixels;
 using ImageTagger.TestSupport.Images;
+using ImageTagger.TestSupport.Offline;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +24,6 @@ public sealed class OfflineLibraryFixture : ApiFixture
     {
         await base.InitializeAsync();
         var services = Factory.Services;
-        var featurizer = services.GetRequiredService<ResNetImageFeaturizer>();
         var embedder = services.GetRequiredService<MiniLmTextEmbedder>();
         var store = services.GetRequiredService<EmbeddingStore>();
         var copy = Root.File("harbour-1-small.jpg");
@@ -47,9 +46,7 @@ public sealed class OfflineLibraryFixture : ApiFixture
             db.Images.Add(image);
             await db.SaveChangesAsync();
             Ids[name] = image.Id;
-            var square = RgbDecoder.Square(await File.ReadAllBytesAsync(file), ResNetImageFeaturizer.InputSide, file);
-            var features = await featurizer.FeaturesAsync(new RgbPixels(square.Width, square.Height, square.Data), default);
-            await store.UpsertAsync(image.Id, OfflineEmbeddingModels.Image, features, "features");
+            await ImageFeatures.StoreAsync(services, image.Id, file);
             var text = await embedder.EmbedAsync(ocr + "\n" + Path.GetFileNameWithoutExtension(file).Replace('-', ' '), default);
             await store.UpsertAsync(image.Id, OfflineEmbeddingModels.Text, text, "text");
         }

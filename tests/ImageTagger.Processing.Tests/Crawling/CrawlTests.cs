@@ -1,6 +1,8 @@
 using ImageTagger.Catalog.Crawling;
 using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Search;
+using ImageTagger.TestSupport;
+using ImageTagger.TestSupport.Crawling;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
@@ -78,7 +80,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         await host.StartAsync(ct);
         var id = await host.Services.GetRequiredService<CrawlJobStore>().CreateAsync(Spec(site.Url), ct);
 
-        await ProcessingTestHost.WaitUntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(60), "the crawl finished", () => DescribeAsync(id));
+        await Poll.UntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(60), "the crawl finished", () => DescribeAsync(id));
         var crawl = await CrawlAsync(id);
         Assert.True(crawl.State == CrawlJobState.Completed, await DescribeAsync(id));
         Assert.True(crawl.Runs > 1, "batches of 6 fetches need several runs (continuations)");
@@ -145,7 +147,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         Assert.Equal(1, site.Requests("/img/photo1.jpg"));
 
         // The images joined the library with their source, and went through analyze → describe → embed.
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = database.CreateDbContext();
             return await db.Images.CountAsync(i => i.FolderId == crawl.FolderId && i.Status == ImageStatus.Done, ct) == 10;
@@ -205,7 +207,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         {
             await first.StartAsync(ct);
             id = await first.Services.GetRequiredService<CrawlJobStore>().CreateAsync(spec, ct);
-            await ProcessingTestHost.WaitUntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(id)).Count(i => i.State == CrawlImageState.Downloaded) == 3, TimeSpan.FromSeconds(30), "three images are downloaded and the fourth is in flight", () => DescribeAsync(id));
+            await Poll.UntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(id)).Count(i => i.State == CrawlImageState.Downloaded) == 3, TimeSpan.FromSeconds(30), "three images are downloaded and the fourth is in flight", () => DescribeAsync(id));
             await first.StopAsync(ct); // the processing service goes away mid-crawl, in the middle of a download
             before = (await CrawlImagesAsync(id)).Where(i => i.State == CrawlImageState.Downloaded).Select(i => new Uri(i.Url).AbsolutePath).ToList();
         }
@@ -215,7 +217,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         using (var second = ProcessingTestHost.Build(database, settings))
         {
             await second.StartAsync(ct);
-            await ProcessingTestHost.WaitUntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(60), "the crawl finished after the restart", () => DescribeAsync(id));
+            await Poll.UntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(60), "the crawl finished after the restart", () => DescribeAsync(id));
             await second.StopAsync(ct);
         }
 
@@ -245,10 +247,10 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         await host.StartAsync(ct);
         var store = host.Services.GetRequiredService<CrawlJobStore>();
         var id = await store.CreateAsync(Spec(new Uri(site.Url, "gallery.html"), maxDepth: 0, perHost: 1), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(id)).Any(i => i.State == CrawlImageState.Downloaded), TimeSpan.FromSeconds(30), "an image is downloaded and the next is in flight", () => DescribeAsync(id));
+        await Poll.UntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(id)).Any(i => i.State == CrawlImageState.Downloaded), TimeSpan.FromSeconds(30), "an image is downloaded and the next is in flight", () => DescribeAsync(id));
 
         Assert.Equal(CrawlControlResult.Ok, await store.PauseAsync(id, ct));
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = database.CreateDbContext();
             return !await db.Jobs.AnyAsync(j => j.Kind == "crawl" && (j.State == Catalog.Jobs.JobState.Running || j.State == Catalog.Jobs.JobState.Queued), ct);
@@ -264,7 +266,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         Assert.Equal(CrawlControlResult.InvalidState, await store.PauseAsync(id + 1000, ct) == CrawlControlResult.NotFound ? CrawlControlResult.InvalidState : CrawlControlResult.Ok);
 
         Assert.Equal(CrawlControlResult.Ok, await store.ResumeAsync(id, ct));
-        await ProcessingTestHost.WaitUntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(30), "the resumed crawl finished", () => DescribeAsync(id));
+        await Poll.UntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(30), "the resumed crawl finished", () => DescribeAsync(id));
         Assert.Equal(CrawlJobState.Completed, (await CrawlAsync(id)).State);
         Assert.Equal(10, (await CrawlImagesAsync(id)).Count(i => i.State == CrawlImageState.Downloaded));
         Assert.Equal(CrawlControlResult.InvalidState, await store.ResumeAsync(id, ct));
@@ -273,9 +275,9 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         // A second crawl of the same page, cancelled while it runs, stops and stays stopped.
         site.HoldImagesAfter(0); // every image of the second crawl is held: it is cancelled while a download is in flight
         var other = await store.CreateAsync(Spec(new Uri(site.Url, "gallery.html?again"), maxDepth: 0, perHost: 1), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(other)).Count > 0, TimeSpan.FromSeconds(30), "the second crawl is downloading", () => DescribeAsync(other));
+        await Poll.UntilAsync(async () => site.HeldRequests == 1 && (await CrawlImagesAsync(other)).Count > 0, TimeSpan.FromSeconds(30), "the second crawl is downloading", () => DescribeAsync(other));
         Assert.Equal(CrawlControlResult.Ok, await store.CancelAsync(other, ct));
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = database.CreateDbContext();
             return site.HeldRequests == 0 && !await db.Jobs.AnyAsync(j => j.Kind == "crawl" && (j.State == Catalog.Jobs.JobState.Running || j.State == Catalog.Jobs.JobState.Queued), ct);
@@ -319,7 +321,7 @@ public sealed class CrawlTests(CatalogDatabase database) : IClassFixture<Catalog
         var byName = await store.CreateAsync(Spec(new Uri($"http://localhost:{site.Url.Port}/")), ct);
         foreach (var id in new[] { byAddress, byName })
         {
-            await ProcessingTestHost.WaitUntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(30), "the crawl finished", () => DescribeAsync(id));
+            await Poll.UntilAsync(async () => (await CrawlAsync(id)).IsFinished, TimeSpan.FromSeconds(30), "the crawl finished", () => DescribeAsync(id));
             var crawl = await CrawlAsync(id);
             Assert.Equal(CrawlJobState.Failed, crawl.State);
             Assert.Contains("private or reserved", crawl.LastError);

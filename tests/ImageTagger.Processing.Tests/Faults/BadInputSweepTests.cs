@@ -3,6 +3,7 @@ using ImageTagger.Catalog.Jobs;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,7 +47,7 @@ public sealed class BadInputSweepTests(CatalogDatabase database) : IClassFixture
         using var host = ProcessingTestHost.Build(database, ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path));
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folderId), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = database.CreateDbContext();
             var settled = await db.Images.CountAsync(i => i.FolderId == folderId && (i.Status == ImageStatus.Done || i.Status == ImageStatus.Failed || i.Status == ImageStatus.Duplicate), ct);

@@ -4,6 +4,7 @@ using ImageTagger.Catalog.Jobs;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -53,9 +54,9 @@ public sealed class DatabaseRestartTests
             return (reader.GetInt64(0), reader.GetInt64(1));
         }
 
-        await ProcessingTestHost.WaitUntilAsync(async () => (await CountAsync()).Done >= 2, TimeSpan.FromSeconds(60), "some images are done");
+        await Poll.UntilAsync(async () => (await CountAsync()).Done >= 2, TimeSpan.FromSeconds(60), "some images are done");
         await postgres.RestartAsync(ct);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {

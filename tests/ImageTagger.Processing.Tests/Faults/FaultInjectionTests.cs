@@ -4,6 +4,7 @@ using ImageTagger.Catalog.Jobs;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -101,7 +102,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         for (var round = 0; round < 3; round++)
         {
             using var victim = ProcessingProcess.Start(Environment(ollama, thumbs.Path, $"victim-{round}"));
-            await ProcessingTestHost.WaitUntilAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 await using var db = database.CreateDbContext();
                 return await db.Jobs.AnyAsync(j => j.FolderId == folderId && j.State == JobState.Running && j.LeaseOwner!.StartsWith($"victim-{round}"), ct);
@@ -110,7 +111,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         }
 
         using var survivor = ProcessingProcess.Start(Environment(ollama, thumbs.Path, "survivor"));
-        await ProcessingTestHost.WaitUntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done");
+        await Poll.UntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done");
         survivor.Kill();
 
         await AssertEachStageCompletedOnceAsync(folderId, count);
@@ -160,7 +161,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
             }
 
             await hosts[0].Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folderId), ct);
-            await ProcessingTestHost.WaitUntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done");
+            await Poll.UntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done");
         }
         finally
         {
@@ -200,7 +201,7 @@ public sealed class FaultInjectionTests(CatalogDatabase database) : IClassFixtur
         using var host = ProcessingTestHost.Build(database, ProcessingTestHost.PipelineSettings(ollama.Url, thumbs.Path, ("Ollama:RequestTimeout", "00:00:02")));
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folderId), ct);
-        await ProcessingTestHost.WaitUntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done despite the faults");
+        await Poll.UntilAsync(() => AllDoneAsync(folderId, count), TimeSpan.FromSeconds(120), "every image is done despite the faults");
         await host.StopAsync(ct);
 
         await AssertEachStageCompletedOnceAsync(folderId, count);

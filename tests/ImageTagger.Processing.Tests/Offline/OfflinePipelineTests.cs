@@ -8,6 +8,7 @@ using ImageTagger.Catalog.Similarity;
 using ImageTagger.Catalog.Tags;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Postgres;
+using ImageTagger.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,7 +51,7 @@ public sealed class OfflinePipelineTests(CatalogDatabase database) : IClassFixtu
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
 
-        await ProcessingTestHost.WaitUntilAsync(() => OfflineWorkDoneAsync(folder.Id, 5), TimeSpan.FromSeconds(240), "the offline stages finished for every image", () => DescribeAsync(folder.Id));
+        await Poll.UntilAsync(() => OfflineWorkDoneAsync(folder.Id, 5), TimeSpan.FromSeconds(240), "the offline stages finished for every image", () => DescribeAsync(folder.Id));
 
         var images = await ImagesByNameAsync(folder.Id);
         var sign = images["shop-sign.png"];
@@ -143,7 +144,7 @@ public sealed class OfflinePipelineTests(CatalogDatabase database) : IClassFixtu
         var folder = await ProcessingTestHost.AddFolderAsync(database, photos.Path, ct: ct);
         await host.StartAsync(ct);
         await host.Services.GetRequiredService<JobQueue>().EnqueueAsync(NewJob.ScanFolder(folder.Id), ct);
-        await ProcessingTestHost.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = database.CreateDbContext();
             var kinds = new[] { JobKinds.Ocr, JobKinds.Features, JobKinds.TextEmbed };

@@ -10,9 +10,6 @@ public sealed partial class CrawlPage
 {
     private const int StripSize = 8;
 
-    // Crawling itself does not move the processing feed (only its downloads do), so active jobs are also polled.
-    private static readonly TimeSpan ActivePoll = TimeSpan.FromSeconds(2);
-
     private readonly CrawlForm _form = new();
     private readonly Dictionary<string, Strip> _strips = new(StringComparer.Ordinal);
     private EditContext _context = null!;
@@ -20,10 +17,18 @@ public sealed partial class CrawlPage
     private string? _formError;
     private bool _starting;
     private FeedRefresh? _live;
-    private PeriodicTimer? _poll;
+
+    // Running crawls followed through the Api's crawlJobUpdated subscription, one stream per job id (ended on dispose).
+    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
 
     [Inject]
     private ProgressFeed Feed { get; set; } = null!;
+
+    [Inject]
+    private ApiSubscriptions Subscriptions { get; set; } = null!;
+
+    [Inject]
+    private ILogger<CrawlPage> Logger { get; set; } = null!;
 
     [Inject]
     private INotificationService Notifications { get; set; } = null!;
@@ -53,32 +58,65 @@ public sealed partial class CrawlPage
             return;
         }
 
-        // Only the live circuit follows the jobs (the prerender has no use for it).
+        // Only the live circuit follows the jobs (the prerender has no use for it). The processing feed moves when a
+        // crawl's downloads are described; the crawl's own pages and downloads come through its subscription.
         _live = new FeedRefresh(Feed, TimeSpan.FromSeconds(1), () => InvokeAsync(RefreshAsync));
         await InvokeAsync(LoadStripsAsync);
-        _ = PollAsync();
+        WatchActiveJobs();
     }
 
-    private async Task PollAsync()
+    /// <summary>Opens a subscription for every queued or running job that has none yet.</summary>
+    private void WatchActiveJobs()
     {
-        using var poll = _poll = new PeriodicTimer(ActivePoll);
-        try
+        if (HttpContext is not null || Aborted.IsCancellationRequested)
         {
-            while (await poll.WaitForNextTickAsync(Aborted))
+            return;
+        }
+
+        foreach (var job in State?.Jobs ?? [])
+        {
+            if (CrawlForm.IsActive(job.State) && _watched.Add(job.Id))
             {
-                if (State?.Jobs?.Any(j => CrawlForm.IsActive(j.State)) == true)
-                {
-                    await InvokeAsync(RefreshAsync);
-                }
+                _ = WatchAsync(job.Id, Aborted);
             }
         }
-        catch (OperationCanceledException)
+    }
+
+    private async Task WatchAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var job in Subscriptions.CrawlJobUpdatesAsync(id, cancellationToken))
+            {
+                await InvokeAsync(() => ApplyAsync(job));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The page went away.
+            return;
         }
         catch (ObjectDisposedException)
         {
             // The circuit went away.
+            return;
+        }
+        catch (Exception ex)
+        {
+            // The stream broke (Api restarted): the job is followed again at the next refresh (the feed's reconnect causes one).
+            LogWatchLost(Logger, id, ex.Message);
+        }
+
+        await InvokeAsync(() => _watched.Remove(id));
+    }
+
+    /// <summary>Puts a pushed job in place of the one shown.</summary>
+    private async Task ApplyAsync(CrawlJob update)
+    {
+        if (State?.Jobs is { } jobs && jobs.Any(j => j.Id == update.Id))
+        {
+            State = new CrawlState(jobs.Select(j => j.Id == update.Id ? update : j).ToList());
+            await LoadStripsAsync();
         }
     }
 
@@ -87,8 +125,8 @@ public sealed partial class CrawlPage
         if (await LoadAsync(Api.GetCrawlJobsAsync) is { } jobs)
         {
             State = new CrawlState(jobs);
+            WatchActiveJobs();
             await LoadStripsAsync();
-            StateHasChanged();
         }
     }
 
@@ -182,9 +220,11 @@ public sealed partial class CrawlPage
     protected override void Dispose(bool disposing)
     {
         _live?.Dispose();
-        _poll?.Dispose();
         base.Dispose(disposing);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Updates of crawl {Id} stopped: {Reason}")]
+    private static partial void LogWatchLost(ILogger logger, string id, string reason);
 
     private sealed record Strip(int Downloaded, IReadOnlyList<ImageSummary> Images);
 }

@@ -1,39 +1,29 @@
 using ImageTagger.Web.Api;
+using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace ImageTagger.Web.Components.Pages.Tags;
 
-/// <summary>The tags page's logic without the UI: cloud weights, the filter, the selection for merging, and what a rename means.</summary>
+/// <summary>
+/// The tags page's logic without the UI: the filter and order sent to the Api (which pages the list), the selection
+/// for merging (kept across pages and filters), what a rename means, and cloud weights.
+/// </summary>
 public sealed class TagList
 {
-    private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
-    private IReadOnlyList<Tag> _all = [];
+    private readonly Dictionary<string, Tag> _selected = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<Tag> All => _all;
-
+    /// <summary>Start of a word of the names to show (the Api filters).</summary>
     public string Filter { get; set; } = "";
 
-    /// <summary>Tags whose name contains the filter (case-insensitive), in the Api's order; the grid sorts them.</summary>
-    public IEnumerable<Tag> Visible => string.IsNullOrWhiteSpace(Filter)
-        ? _all
-        : _all.Where(t => t.Name.Contains(Filter.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>The selected tags, in name order, whichever page or filter they were picked on.</summary>
+    public IReadOnlyList<Tag> Selected => _selected.Values.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
 
-    /// <summary>The selected tags that still exist, in name order.</summary>
-    public IReadOnlyList<Tag> Selected => _all.Where(t => _selected.Contains(t.Id)).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
-
-    /// <summary>Replaces the tags (after a change); selections of tags that are gone are dropped.</summary>
-    public void Load(IReadOnlyList<Tag> tags)
-    {
-        _all = tags;
-        _selected.IntersectWith(tags.Select(t => t.Id));
-    }
-
-    public bool IsSelected(Tag tag) => _selected.Contains(tag.Id);
+    public bool IsSelected(Tag tag) => _selected.ContainsKey(tag.Id);
 
     public void Toggle(Tag tag, bool selected)
     {
         if (selected)
         {
-            _selected.Add(tag.Id);
+            _selected[tag.Id] = tag;
         }
         else
         {
@@ -41,16 +31,20 @@ public sealed class TagList
         }
     }
 
+    /// <summary>Drops a tag that is gone (deleted, or merged into another) from the selection.</summary>
+    public void Forget(string tagId) => _selected.Remove(tagId);
+
     public void ClearSelection() => _selected.Clear();
 
-    /// <summary>The existing tag a rename would land on (so the rename is a merge), if any other tag has that name.</summary>
-    public Tag? MergeTarget(Tag renamed, string? newName)
+    /// <summary>The Api's order for the grid's sort column (its property name) and direction; most used first by default.</summary>
+    public static TagOrder OrderFor(string? property, bool ascending) => property switch
     {
-        var name = newName?.Trim();
-        return string.IsNullOrEmpty(name)
-            ? null
-            : _all.FirstOrDefault(t => t.Id != renamed.Id && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
-    }
+        nameof(Tag.Name) => ascending ? TagOrder.Name : TagOrder.NameDescending,
+        _ => ascending ? TagOrder.LeastUsed : TagOrder.MostUsed,
+    };
+
+    /// <summary>The other tag a rename would land on (so the rename is a merge): <paramref name="existing"/> is the Api's tag of that name.</summary>
+    public static Tag? MergeTarget(Tag renamed, Tag? existing) => existing is not null && existing.Id != renamed.Id ? existing : null;
 
     /// <summary>Why a new name cannot be used, or null when it can.</summary>
     public static string? NameProblem(Tag renamed, string? newName)

@@ -11,44 +11,36 @@ public sealed class TagListTests
     private static readonly Tag Sea = new("t2", 2, "sea", 5);
     private static readonly Tag Seal = new("t3", 3, "Seal", 1);
 
-    private static TagList List()
+    [Fact]
+    public void The_selection_is_kept_across_pages_and_forgets_tags_that_are_gone()
     {
         var list = new TagList();
-        list.Load([Beach, Sea, Seal]);
-        return list;
-    }
-
-    [Fact]
-    public void The_filter_matches_part_of_a_name_ignoring_case()
-    {
-        var list = List();
-        list.Filter = " SEA ";
-        Assert.Equal(["sea", "Seal"], list.Visible.Select(t => t.Name));
-        list.Filter = "";
-        Assert.Equal(3, list.Visible.Count());
-    }
-
-    [Fact]
-    public void Selections_of_tags_that_are_gone_after_a_reload_are_dropped()
-    {
-        var list = List();
         list.Toggle(Sea, true);
+        list.Filter = "bea"; // another filter (or page) shows other tags; what was picked stays picked
         list.Toggle(Beach, true);
         Assert.Equal(["beach", "sea"], list.Selected.Select(t => t.Name));
-        list.Load([Beach, Seal]);
+        Assert.True(list.IsSelected(Sea));
+        list.Forget(Sea.Id);
         Assert.Equal(["beach"], list.Selected.Select(t => t.Name));
         list.Toggle(Beach, false);
         Assert.Empty(list.Selected);
     }
 
+    [Theory]
+    [InlineData(null, false, TagOrder.MostUsed)]
+    [InlineData("UsageCount", false, TagOrder.MostUsed)]
+    [InlineData("UsageCount", true, TagOrder.LeastUsed)]
+    [InlineData("Name", true, TagOrder.Name)]
+    [InlineData("Name", false, TagOrder.NameDescending)]
+    public void The_grids_sort_becomes_the_Apis_order(string? property, bool ascending, TagOrder order) =>
+        Assert.Equal(order, TagList.OrderFor(property, ascending));
+
     [Fact]
     public void A_rename_onto_another_tags_name_is_a_merge_into_that_tag()
     {
-        var list = List();
-        Assert.Same(Sea, list.MergeTarget(Beach, " SEA "));
-        Assert.Null(list.MergeTarget(Beach, "ocean"));
-        Assert.Null(list.MergeTarget(Sea, "sea"));
-        Assert.Null(list.MergeTarget(Sea, "  "));
+        Assert.Same(Sea, TagList.MergeTarget(Beach, Sea));
+        Assert.Null(TagList.MergeTarget(Beach, null));
+        Assert.Null(TagList.MergeTarget(Sea, Sea));
     }
 
     [Theory]

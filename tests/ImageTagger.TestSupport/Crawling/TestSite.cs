@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ImageTagger.Processing.Tests.Crawling;
+namespace ImageTagger.TestSupport.Crawling;
 
 /// <summary>
 /// A small, nasty website on 127.0.0.1: nested pages, srcset, picture/source, og:image, linked images, robots.txt,
