@@ -70,9 +70,10 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO jobs (kind, payload, priority, dedupe_key, image_id, folder_id)
-            SELECT @kind, jsonb_build_object('imageId', id), @priority, @kind || ':' || id, id, @folderId
-            FROM unnest(@ids) AS id
-            WHERE @status::text IS NULL OR EXISTS (SELECT 1 FROM images i WHERE i.id = id AND i.status = @status)
+            SELECT @kind, jsonb_build_object('imageId', t.id), @priority, @kind || ':' || t.id, t.id, @folderId
+            FROM unnest(@ids) AS t(id)
+            -- Qualified: inside the subquery a bare "id" is the image's own, and the check would pass for any image.
+            WHERE @status::text IS NULL OR EXISTS (SELECT 1 FROM images i WHERE i.id = t.id AND i.status = @status)
             ON CONFLICT (dedupe_key) WHERE state IN ('Queued', 'Running') DO NOTHING;
             """,
             connection,

@@ -190,6 +190,28 @@ public sealed class JobQueueTests(CatalogDatabase database) : IClassFixture<Cata
     }
 
     [Fact]
+    public async Task Queueing_only_images_still_in_a_status_skips_each_image_that_left_it()
+    {
+        // A rescan re-queues analysis for images it read as never analysed; one that finished meanwhile must not be
+        // queued again, even while other images in the library are still waiting (a killed worker's scan ran twice
+        // and an image was analysed twice when the check looked at any image instead of this one).
+        var ct = TestContext.Current.CancellationToken;
+        var queue = CreateQueue();
+        var kind = Kind();
+        await using var db = database.CreateDbContext();
+        var folder = await CatalogTestData.AddFolderAsync(db, ct);
+        var waiting = await CatalogTestData.AddImageAsync(db, folder, "waiting.jpg");
+        var finished = await CatalogTestData.AddImageAsync(db, folder, "finished.jpg");
+        await db.Images.Where(i => i.Id == waiting.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, Images.ImageStatus.Discovered), ct);
+        await db.Images.Where(i => i.Id == finished.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, Images.ImageStatus.Done), ct);
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(ct);
+        Assert.Equal(0, await queue.EnqueueForImagesAsync(connection, null, kind, [finished.Id], folder.Id, onlyIfStatus: "Discovered", cancellationToken: ct));
+        Assert.Equal(1, await queue.EnqueueForImagesAsync(connection, null, kind, [finished.Id, waiting.Id], folder.Id, onlyIfStatus: "Discovered", cancellationToken: ct));
+        Assert.Equal([waiting.Id], await db.Jobs.Where(j => j.Kind == kind).Select(j => j.ImageId!.Value).ToListAsync(ct));
+    }
+
+    [Fact]
     public async Task Released_jobs_return_to_the_queue_without_using_an_attempt()
     {
         var ct = TestContext.Current.CancellationToken;
