@@ -22,8 +22,6 @@ public static class ProcessingServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        // Before any model or libvips thread allocates: fewer malloc arenas keep freed native memory from piling up.
-        ImageTagger.Ai.Offline.NativeHeap.LimitArenas();
         builder.AddCatalog();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<ProcessingOptions>()

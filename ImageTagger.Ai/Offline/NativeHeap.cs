@@ -32,34 +32,6 @@ public static class NativeHeap
         }
     }
 
-    /// <summary>
-    /// Arenas a process running the offline models should keep (bench/RESULTS.md, issue 21): glibc's default of up to 8
-    /// per core held 1.7–2.1 GiB of freed ONNX Runtime and libvips memory over many photos, two hold ~0.9 GiB.
-    /// </summary>
-    public const int RecommendedArenas = 2;
-
-    /// <summary>
-    /// Caps glibc's malloc arenas as <c>MALLOC_ARENA_MAX</c> would, for launchers that do not set it (the AppHost does);
-    /// an explicit <c>MALLOC_ARENA_MAX</c> wins. Call before the threads that allocate start. False where unavailable.
-    /// </summary>
-    public static bool LimitArenas(int arenas = RecommendedArenas)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(arenas, 1);
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
-        {
-            return false;
-        }
-
-        try
-        {
-            return MallOpt(MallocArenaMax, arenas) == 1;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>glibc's mallinfo2 summed over all arenas; null where unavailable.</summary>
     public static NativeHeapStats? Stats()
     {
@@ -83,13 +55,6 @@ public static class NativeHeap
     [DllImport("libc", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MallocTrim(nuint pad);
-
-    // glibc's M_ARENA_MAX parameter of mallopt.
-    private const int MallocArenaMax = -8;
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int MallOpt(int parameter, int value);
 
     [DllImport("libc", EntryPoint = "mallinfo2")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

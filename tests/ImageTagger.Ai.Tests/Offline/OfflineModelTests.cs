@@ -60,16 +60,6 @@ public sealed class OfflineModelTests : IDisposable
     }
 
     [Fact]
-    public void The_malloc_arena_cap_applies_on_glibc_unless_MALLOC_ARENA_MAX_is_set()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => NativeHeap.LimitArenas(0));
-        var explicitSetting = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null;
-        // This machine runs glibc: mallopt takes the cap, unless the environment already chose one.
-        Assert.Equal(!explicitSetting, NativeHeap.LimitArenas(NativeHeap.RecommendedArenas));
-        Assert.NotNull(NativeHeap.Stats());
-    }
-
-    [Fact]
     public async Task MiniLm_ranks_a_paraphrase_above_an_unrelated_sentence()
     {
         using var embedder = new MiniLmTextEmbedder(_models);
