@@ -74,7 +74,7 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
     {
         var onlyFolderOrStatus = string.IsNullOrWhiteSpace(filter.Format) && filter.TakenFrom is null && filter.TakenTo is null
             && filter.HasGps is null && string.IsNullOrWhiteSpace(filter.Text);
-        if (onlyFolderOrStatus && filter.FolderId is null && filter.Status is null && filter.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList() is [var tag])
+        if (onlyFolderOrStatus && filter.FolderId is null && filter.Status is null && FilterTags(filter).ToList() is [var tag])
         {
             return await CountTagAsync(tag, cancellationToken);
         }
@@ -96,6 +96,9 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.Status?.ToString() ?? DBNull.Value });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>The filter's tags as tags are stored (normalized names), each once.</summary>
+    private static IEnumerable<string> FilterTags(ImageFilter filter) => filter.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct();
 
     /// <summary>A tag's images that are not missing: its kept usage count less its missing images (few, and indexed).</summary>
     private async Task<long> CountTagAsync(string normalizedTag, CancellationToken cancellationToken)
@@ -120,7 +123,7 @@ public sealed class ImageService(CatalogDbContext db, NpgsqlDataSource dataSourc
             query = query.Where(i => i.FolderId == folderId);
         }
 
-        foreach (var tag in filter.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct())
+        foreach (var tag in FilterTags(filter))
         {
             query = query.Where(i => i.Tags.Any(t => t.Tag!.NormalizedName == tag));
         }

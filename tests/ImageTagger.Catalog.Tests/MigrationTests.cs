@@ -1,4 +1,5 @@
 using ImageTagger.Catalog.Embeddings;
+using ImageTagger.TestSupport;
 using ImageTagger.TestSupport.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -80,21 +81,17 @@ public sealed class MigrationTests
             var migrating = scope2.ServiceProvider.GetRequiredService<CatalogMigrator>().MigrateAsync(ct);
             await using var observer = new NpgsqlConnection(connectionString);
             await observer.OpenAsync(ct);
-            var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (true)
-            {
-                Assert.False(migrating.IsCompleted, "the migration ended while the table was locked: " + migrating.Exception?.GetBaseException().Message);
-                await using var waiting = new NpgsqlCommand(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE images%' AND now() - query_start > interval '3 seconds'",
-                    observer);
-                if ((long)(await waiting.ExecuteScalarAsync(ct))! > 0)
+            await Poll.UntilAsync(
+                async () =>
                 {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "the migration's ALTER TABLE never waited past 3 s on the lock (cancelled by the command timeout?)");
-                await Task.Delay(200, ct);
-            }
+                    Assert.False(migrating.IsCompleted, "the migration ended while the table was locked: " + migrating.Exception?.GetBaseException().Message);
+                    await using var waiting = new NpgsqlCommand(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE images%' AND now() - query_start > interval '3 seconds'",
+                        observer);
+                    return (long)(await waiting.ExecuteScalarAsync(ct))! > 0;
+                },
+                TimeSpan.FromMinutes(1),
+                "the migration's ALTER TABLE waiting past 3 s on the lock (not cancelled by the command timeout)");
 
             await holding.CommitAsync(ct);
             await migrating;
