@@ -92,6 +92,30 @@ public sealed class ImageSearchTests(SmallEmbeddingDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Keyword_ranking_puts_words_side_by_side_first_and_whole_words_before_longer_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var services = database.CreateServices();
+        await using var db = database.CreateDbContext();
+        var folder = await CatalogTestData.AddFolderAsync(db, ct);
+        var apart = (await CatalogTestData.AddImageAsync(db, folder, "p1.jpg", "A red car parked next to a dog")).Id;
+        var together = (await CatalogTestData.AddImageAsync(db, folder, "p2.jpg", "A red dog asleep by a car")).Id;
+        var longer = (await CatalogTestData.AddImageAsync(db, folder, "p3.jpg", "A red doghouse in a garden")).Id;
+        var search = services.GetRequiredService<ImageSearch>();
+        SearchRequest Page(int offset, int limit) => new("red dog", SearchMode.Keyword) { Filters = new SearchFilters { FolderId = folder.Id }, Offset = offset, Limit = limit };
+
+        var all = await search.SearchAsync(Page(0, 10), null, ct);
+        Assert.Equal([together, apart, longer], all.Hits.Select(h => h.ImageId));
+        Assert.True(all.Hits[0].KeywordRank > all.Hits[1].KeywordRank);
+        Assert.InRange(all.Hits[1].KeywordRank!.Value, 2.0, 3.0); // every word, as typed
+        Assert.InRange(all.Hits[2].KeywordRank!.Value, 1.0, 2.0); // the last word as the start of a longer one
+
+        // Whole words that fill the page are enough (the prefix costs the index more); the next page reads on.
+        Assert.Equal([together, apart], (await search.SearchAsync(Page(0, 2), null, ct)).Hits.Select(h => h.ImageId));
+        Assert.Equal([longer], (await search.SearchAsync(Page(2, 2), null, ct)).Hits.Select(h => h.ImageId));
+    }
+
+    [Fact]
     public async Task Semantic_search_orders_by_cosine_similarity_and_drops_unrelated_images()
     {
         var ct = TestContext.Current.CancellationToken;
