@@ -92,6 +92,38 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return count;
     }
 
+    /// <summary>The claim (internal for the plan test): parameters owner, lease, kinds, max.</summary>
+    internal const string ClaimSql = """
+        -- The head of each kind's queue, read in order from ix_jobs_queued (kind, priority DESC, id), and the jobs
+        -- of workers whose lease ran out (ix_jobs_lease); the best of them by priority, then age. A single
+        -- ORDER BY over every kind sorted the whole queue on each claim: 420 ms with a million images queued.
+        -- A kind's head rows not chosen stay locked only until this statement ends.
+        UPDATE jobs j
+        SET state = 'Running', attempts = j.attempts + 1, lease_owner = @owner,
+            lease_expires = now() + @lease, started_at = coalesce(j.started_at, now()), updated_at = now()
+        WHERE j.id IN (
+            SELECT c.id FROM (
+                SELECT q.id, q.priority
+                FROM unnest(@kinds::text[]) AS k(kind)
+                CROSS JOIN LATERAL (
+                    SELECT id, priority FROM jobs
+                    WHERE state = 'Queued' AND kind = k.kind AND run_after <= now()
+                    ORDER BY priority DESC, id
+                    FOR UPDATE SKIP LOCKED
+                    LIMIT @max) q
+                UNION ALL
+                SELECT r.id, r.priority FROM (
+                    SELECT id, priority FROM jobs
+                    WHERE state = 'Running' AND lease_expires < now() AND kind = ANY(@kinds)
+                    ORDER BY lease_expires
+                    FOR UPDATE SKIP LOCKED
+                    LIMIT @max) r
+            ) c
+            ORDER BY c.priority DESC, c.id
+            LIMIT @max)
+        RETURNING j.id, j.kind, j.payload::text, j.attempts, j.max_attempts, j.image_id, j.folder_id, j.last_error;
+        """;
+
     /// <summary>
     /// Claims up to <paramref name="maxJobs"/> runnable jobs of the given kinds for <paramref name="owner"/>.
     /// Jobs whose lease expired count as runnable; one that already used all its attempts is parked instead,
@@ -112,21 +144,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             await park.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var command = new NpgsqlCommand(
-            """
-            UPDATE jobs j
-            SET state = 'Running', attempts = j.attempts + 1, lease_owner = @owner,
-                lease_expires = now() + @lease, started_at = coalesce(j.started_at, now()), updated_at = now()
-            WHERE j.id IN (
-                SELECT id FROM jobs
-                WHERE kind = ANY(@kinds)
-                  AND ((state = 'Queued' AND run_after <= now()) OR (state = 'Running' AND lease_expires < now()))
-                ORDER BY priority DESC, id
-                FOR UPDATE SKIP LOCKED
-                LIMIT @max)
-            RETURNING j.id, j.kind, j.payload::text, j.attempts, j.max_attempts, j.image_id, j.folder_id, j.last_error;
-            """,
-            connection);
+        await using var command = new NpgsqlCommand(ClaimSql, connection);
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("lease", lease);
         command.Parameters.AddWithValue("kinds", kinds.ToArray());

@@ -363,6 +363,9 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
                 WHERE e.model = @model AND e.dimensions = {size} AND {FilterSql(filters)}
+                  -- Evaluated once, first: a model with no vectors yet (the offline one before Processing reached the
+                  -- library) costs nothing, instead of a filter worked out and an index walked for no rows.
+                  AND EXISTS (SELECT 1 FROM embedding_counts c WHERE c.model = @model AND c.embeddings > 0)
                 ORDER BY {Embeddings.EmbeddingIndex.IndexedExpression(dimensions, "e.embedding")} <=> @vector::halfvec({size})
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;

@@ -101,44 +101,36 @@ internal static class MillionBench
             ["ConnectionStrings__imagetagger"] = connectionString,
             ["Ollama__Url"] = ollama.Url.ToString(),
         });
-        using var apiProcess = api;
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
-        try
-        {
-            await MeasureApiAsync(http, dataSource, connectionString, size, queries, results);
-            results.Add("Api resident memory after all requests, MiB (now / peak)", size,
-                $"{Bench.F(CurrentMemoryMiB(api.Id), "0")} / {Bench.F(Bench.PeakMemoryMiB(api.Id), "0")}");
-        }
-        finally
-        {
-            api.Kill(entireProcessTree: true);
-        }
 
-        // What the offline text model (MiniLM, issue 21) adds to each query: the same searches with it off.
+        // What the offline text model (MiniLM, issue 21) adds to each query: a second Api with it off, asked the same
+        // searches in turn with the first, so both see the same caches and the same machine load.
         var (plain, plainUrl) = await Bench.StartServiceAsync("ImageTagger.Api", new Dictionary<string, string>
         {
             ["ConnectionStrings__imagetagger"] = connectionString,
             ["Ollama__Url"] = ollama.Url.ToString(),
             ["OfflineAi__TextEmbeddings"] = "false",
         });
-        using (plain)
-        using (var plainHttp = new HttpClient { BaseAddress = plainUrl, Timeout = TimeSpan.FromMinutes(5) })
+        using var apiProcess = api;
+        using var plainProcess = plain;
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
+        using var plainHttp = new HttpClient { BaseAddress = plainUrl, Timeout = TimeSpan.FromMinutes(5) };
+        try
         {
-            try
-            {
-                await SearchRowsAsync(plainHttp, size, queries, results, ", offline text model off");
-            }
-            finally
-            {
-                plain.Kill(entireProcessTree: true);
-            }
+            await MeasureApiAsync(http, plainHttp, dataSource, connectionString, size, queries, results);
+            results.Add("Api resident memory after all requests, MiB (now / peak)", size,
+                $"{Bench.F(CurrentMemoryMiB(api.Id), "0")} / {Bench.F(Bench.PeakMemoryMiB(api.Id), "0")}");
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+            plain.Kill(entireProcessTree: true);
         }
 
         await MeasureVectorsAsync(dataSource, connectionString, size, Math.Max(10, queries / 5), results);
         await MeasureBookkeepingAsync(dataSource, size, results);
     }
 
-    private static async Task MeasureApiAsync(HttpClient http, NpgsqlDataSource dataSource, string connectionString, int size, int queries, Results results)
+    private static async Task MeasureApiAsync(HttpClient http, HttpClient plainHttp, NpgsqlDataSource dataSource, string connectionString, int size, int queries, Results results)
     {
         const string gallery = "query($a: String, $o: ImageOrder, $w: ImageFilter) { images(first: 24, after: $a, orderBy: $o, where: $w) { edges { cursor node { id fileName thumbnailUrl } } pageInfo { hasNextPage endCursor } } }";
         const string galleryWithTotal = "query($a: String, $o: ImageOrder, $w: ImageFilter) { images(first: 24, after: $a, orderBy: $o, where: $w) { totalCount edges { cursor node { id fileName thumbnailUrl } } pageInfo { hasNextPage endCursor } } }";
@@ -206,43 +198,63 @@ internal static class MillionBench
             await prewarm.ExecuteNonQueryAsync();
         }
 
-        await SearchRowsAsync(http, size, queries, results, "");
+        await SearchRowsAsync([(http, ""), (plainHttp, ", offline text model off")], size, queries, results);
     }
 
-    /// <summary>Keyword, semantic and hybrid search through the Api, then semantic with a 1 % tag filter.</summary>
-    private static async Task SearchRowsAsync(HttpClient http, int size, int queries, Results results, string suffix)
+    /// <summary>
+    /// Keyword, semantic and hybrid search through each Api, then semantic with a 1 % tag filter. Each query goes to
+    /// every Api in turn (which one first alternates), so a row and its baseline are measured side by side.
+    /// </summary>
+    private static async Task SearchRowsAsync(IReadOnlyList<(HttpClient Http, string Suffix)> apis, int size, int queries, Results results)
     {
+        const string search = "query($q: String!, $m: SearchMode) { search(query: $q, mode: $m, first: 24) { modeUsed edges { score node { id fileName thumbnailUrl } } } }";
+        const string filtered = "query($q: String!, $t: [String!]) { search(query: $q, mode: SEMANTIC, tags: $t, first: 24, minScore: 0) { modeUsed edges { node { id } } } }";
         var random = new Random(7);
         foreach (var mode in new[] { "KEYWORD", "SEMANTIC", "HYBRID" })
         {
-            var latencies = new List<double>();
+            var latencies = apis.Select(_ => new List<double>()).ToList();
             for (var i = 0; i < queries + 10; i++)
             {
                 var q = $"{MillionLoad.Adjectives[random.Next(MillionLoad.Adjectives.Length)]} {MillionLoad.Nouns[random.Next(MillionLoad.Nouns.Length)]}";
-                var ms = await TimeOneAsync(http, "query($q: String!, $m: SearchMode) { search(query: $q, mode: $m, first: 24) { modeUsed edges { score node { id fileName thumbnailUrl } } } }", new { q, m = mode });
-                if (i >= 10)
+                for (var turn = 0; turn < apis.Count; turn++)
                 {
-                    latencies.Add(ms);
+                    var a = (i + turn) % apis.Count;
+                    var ms = await TimeOneAsync(apis[a].Http, search, new { q, m = mode });
+                    if (i >= 10)
+                    {
+                        latencies[a].Add(ms);
+                    }
                 }
             }
 
-            results.Add($"search {mode.ToLowerInvariant()}, 24 hits{suffix}", size, Ms(latencies));
-        }
-
-        var filteredHits = new List<double>();
-        var filteredLatencies = new List<double>();
-        for (var i = 0; i < queries / 2 + 5; i++)
-        {
-            var q = $"{MillionLoad.Adjectives[random.Next(MillionLoad.Adjectives.Length)]} {MillionLoad.Nouns[random.Next(MillionLoad.Nouns.Length)]}";
-            var (ms, json) = await TimeOneWithAnswerAsync(http, "query($q: String!, $t: [String!]) { search(query: $q, mode: SEMANTIC, tags: $t, first: 24, minScore: 0) { modeUsed edges { node { id } } } }", new { q, t = new[] { $"album{random.Next(MillionLoad.Albums):D2}" } });
-            if (i >= 5)
+            for (var a = 0; a < apis.Count; a++)
             {
-                filteredLatencies.Add(ms);
-                filteredHits.Add(CountOccurrences(json, "\"id\""));
+                results.Add($"search {mode.ToLowerInvariant()}, 24 hits{apis[a].Suffix}", size, Ms(latencies[a]));
             }
         }
 
-        results.Add($"search semantic with a 1 % album-tag filter (hits per page of 24){suffix}", size, $"{Ms(filteredLatencies)} ({Bench.F(filteredHits.Average())})");
+        var filteredHits = apis.Select(_ => new List<double>()).ToList();
+        var filteredLatencies = apis.Select(_ => new List<double>()).ToList();
+        for (var i = 0; i < queries / 2 + 5; i++)
+        {
+            var q = $"{MillionLoad.Adjectives[random.Next(MillionLoad.Adjectives.Length)]} {MillionLoad.Nouns[random.Next(MillionLoad.Nouns.Length)]}";
+            var tag = $"album{random.Next(MillionLoad.Albums):D2}";
+            for (var turn = 0; turn < apis.Count; turn++)
+            {
+                var a = (i + turn) % apis.Count;
+                var (ms, json) = await TimeOneWithAnswerAsync(apis[a].Http, filtered, new { q, t = new[] { tag } });
+                if (i >= 5)
+                {
+                    filteredLatencies[a].Add(ms);
+                    filteredHits[a].Add(CountOccurrences(json, "\"id\""));
+                }
+            }
+        }
+
+        for (var a = 0; a < apis.Count; a++)
+        {
+            results.Add($"search semantic with a 1 % album-tag filter (hits per page of 24){apis[a].Suffix}", size, $"{Ms(filteredLatencies[a])} ({Bench.F(filteredHits[a].Average())})");
+        }
     }
 
     /// <summary>vector vs halfvec, and filtered semantic search with and without iterative index scans, at the SQL level.</summary>

@@ -69,6 +69,11 @@ if (what is "search" or "all")
     await SearchBench.RunAsync(Arg("--search-images", 10_000), Arg("--queries", 200));
 }
 
+if (what is "churn")
+{
+    await ChurnBench.RunAsync(Arg("--images", 100_000), Arg("--workers", 4));
+}
+
 if (what is "million")
 {
     var sizes = (Value("--sizes") ?? "100000,1000000").Split(',').Select(int.Parse).ToArray();
