@@ -60,6 +60,10 @@ public sealed class ProcessingOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the job counters' changes are folded into them (progress reads both, so this only bounds how many rows it sums).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CountFoldInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Jobs deleted per statement while pruning.</summary>
     [Range(1, 1_000_000)]
     public int PruneBatch { get; set; } = 10_000;

@@ -79,6 +79,7 @@ public static class ProcessingServiceExtensions
         AddLane(builder.Services, "offline", [JobKinds.Ocr, JobKinds.Features, JobKinds.TextEmbed], o => o.OfflineConcurrency);
 
         builder.Services.AddHostedService<AiRecoveryService>();
+        builder.Services.AddHostedService<JobCountFolder>();
         builder.Services.AddSingleton<JobPruner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobPruner>());
         builder.Services.AddSingleton<RescanScheduler>();

@@ -1,3 +1,4 @@
+using ImageTagger.Catalog.Jobs;
 using Npgsql;
 
 namespace ImageTagger.Api.Progress;
@@ -32,17 +33,19 @@ public sealed class ProgressService(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stages = new List<StageProgress>();
+        // From the counters the database keeps (JobQueue.CountsSql) and the archive of pruned jobs: a few dozen rows,
+        // where counting the jobs table took 230–420 ms with a million images queued.
         await using (var command = new NpgsqlCommand(
-            """
+            $"""
             SELECT kind,
-                   count(*) FILTER (WHERE state = 'Queued'), count(*) FILTER (WHERE state = 'Running'),
-                   count(*) FILTER (WHERE state = 'Done') + coalesce((SELECT sum(a.jobs) FROM job_archive a
-                       WHERE a.kind = j.kind AND a.state = 'Done' AND (@folder::bigint IS NULL OR a.folder_id = @folder)), 0)::bigint,
-                   count(*) FILTER (WHERE state = 'Parked')
-            FROM (SELECT kind, state FROM jobs WHERE (@folder::bigint IS NULL OR folder_id = @folder) AND state <> 'Cancelled'
-                  -- Kinds whose jobs were all pruned still show what they did.
-                  UNION ALL SELECT DISTINCT kind, 'Archived' FROM job_archive WHERE (@folder::bigint IS NULL OR folder_id = @folder)) j
-            GROUP BY kind ORDER BY kind
+                   coalesce(sum(jobs) FILTER (WHERE state = 'Queued'), 0)::bigint, coalesce(sum(jobs) FILTER (WHERE state = 'Running'), 0)::bigint,
+                   coalesce(sum(jobs) FILTER (WHERE state IN ('Done', 'archived Done')), 0)::bigint, coalesce(sum(jobs) FILTER (WHERE state = 'Parked'), 0)::bigint
+            FROM ({JobQueue.CountsSql} UNION ALL SELECT folder_id, kind, 'archived ' || state, jobs FROM job_archive) j
+            WHERE (@folder::bigint IS NULL OR folder_id = @folder) AND state <> 'Cancelled'
+            GROUP BY kind
+            -- Kinds with jobs now, and kinds whose jobs were all pruned (they still show what they did).
+            HAVING bool_or(state LIKE 'archived %') OR sum(jobs) FILTER (WHERE state NOT LIKE 'archived %') <> 0
+            ORDER BY kind
             """,
             connection))
         {
@@ -56,7 +59,8 @@ public sealed class ProgressService(NpgsqlDataSource dataSource)
 
         double ratePerMinute;
         await using (var rate = new NpgsqlCommand(
-            "SELECT count(*) FROM jobs WHERE state = 'Done' AND completed_at > now() - interval '60 seconds' AND (@folder::bigint IS NULL OR folder_id = @folder)",
+            // In the terms of ix_jobs_finished, so only the last minute's jobs are read (a finished job's completed_at is set).
+            "SELECT count(*) FROM jobs WHERE state = 'Done' AND coalesce(completed_at, updated_at) > now() - interval '60 seconds' AND (@folder::bigint IS NULL OR folder_id = @folder)",
             connection))
         {
             rate.Parameters.Add(new NpgsqlParameter("folder", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)folderId ?? DBNull.Value });

@@ -345,12 +345,19 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Counts of jobs per kind and state, the raw material of progress reporting.</summary>
+    /// <summary>
+    /// Counts of jobs per kind and state, the raw material of progress reporting: from the counters the database keeps
+    /// (<c>job_counts</c> plus the changes not folded in yet), exact, a few rows whatever the size of the queue.
+    /// </summary>
     public async Task<IReadOnlyList<JobCount>> CountAsync(long? folderId = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT kind, state, count(*) FROM jobs WHERE (@folderId::bigint IS NULL OR folder_id = @folderId) GROUP BY kind, state ORDER BY kind, state",
+            $"""
+            SELECT kind, state, sum(jobs)::bigint FROM ({CountsSql}) c
+            WHERE (@folderId::bigint IS NULL OR folder_id = @folderId)
+            GROUP BY kind, state HAVING sum(jobs) <> 0 ORDER BY kind, state
+            """,
             connection);
         command.Parameters.Add(new NpgsqlParameter("folderId", NpgsqlDbType.Bigint) { Value = (object?)folderId ?? DBNull.Value });
         var counts = new List<JobCount>();
@@ -361,6 +368,30 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         }
 
         return counts;
+    }
+
+    /// <summary>The job counters as rows (folder_id, kind, state, jobs), to sum per whatever a reader needs.</summary>
+    public const string CountsSql = "SELECT folder_id, kind, state, jobs FROM job_counts UNION ALL SELECT folder_id, kind, state, jobs FROM job_count_changes";
+
+    /// <summary>
+    /// Folds the counter changes the triggers appended into <c>job_counts</c>, so reading the counts stays a sum over a
+    /// few rows. One statement: changes appended meanwhile wait for the next fold; a second fold running at the same time
+    /// finds the rows this one took gone and adds nothing twice. Returns how many change rows were folded.
+    /// </summary>
+    public async Task<int> FoldCountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH moved AS (DELETE FROM job_count_changes RETURNING folder_id, kind, state, jobs),
+            folded AS (
+                INSERT INTO job_counts AS c (folder_id, kind, state, jobs)
+                SELECT folder_id, kind, state, sum(jobs) FROM moved GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (folder_id, kind, state) DO UPDATE SET jobs = c.jobs + excluded.jobs)
+            SELECT count(*)::int FROM moved;
+            """,
+            connection);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task NotifyProgressAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long jobId, string kind, JobState state, long? folderId, long? imageId, CancellationToken cancellationToken)

@@ -89,6 +89,48 @@ public sealed class JobQueueTests(CatalogDatabase database) : IClassFixture<Cata
     }
 
     [Fact]
+    public async Task The_job_counts_the_database_keeps_match_the_jobs_through_every_change_and_fold()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queue = CreateQueue();
+        var kind = Kind();
+        var folderId = Random.Shared.NextInt64(1_000_000_000, 2_000_000_000); // this test's jobs only
+        await using var connection = await database.DataSource.OpenConnectionAsync(ct);
+        await queue.EnqueueForImagesAsync(connection, null, kind, [.. Enumerable.Range(0, 6).Select(i => 8_000_000L + i)], folderId, cancellationToken: ct);
+
+        async Task AssertCountsMatchAsync()
+        {
+            var kept = (await queue.CountAsync(folderId, ct)).Select(c => $"{c.Kind}/{c.State}={c.Count}").Order();
+            await using var count = new NpgsqlCommand("SELECT kind || '/' || state || '=' || count(*) FROM jobs WHERE folder_id = @f GROUP BY kind, state", connection);
+            count.Parameters.AddWithValue("f", folderId);
+            var actual = new List<string>();
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                actual.Add(reader.GetString(0));
+            }
+
+            Assert.Equal(actual.Order(), kept);
+        }
+
+        var claimed = await queue.ClaimAsync("w", [kind], 4, s_lease, ct);
+        Assert.Equal(4, claimed.Count);
+        Assert.True(await queue.HeartbeatAsync(claimed[0].Id, "w", s_lease, ct));
+        Assert.True(await queue.CompleteAsync(claimed[1].Id, "w", ct));
+        Assert.True(await queue.CompleteAsync(claimed[2].Id, "w", ct));
+        Assert.Equal(JobState.Parked, await queue.FailAsync(claimed[3].Id, "w", "broken", TimeSpan.Zero, permanent: true, ct));
+        await AssertCountsMatchAsync(); // Queued 2, Running 1, Done 2, Parked 1, from the changes not folded yet
+
+        Assert.True(await queue.FoldCountsAsync(ct) > 0);
+        Assert.Equal(0, await queue.FoldCountsAsync(ct)); // nothing is folded twice
+        await AssertCountsMatchAsync();
+
+        Assert.True(await queue.PruneFinishedAsync(DateTimeOffset.UtcNow.AddDays(1), cancellationToken: ct) >= 2);
+        await AssertCountsMatchAsync(); // the pruned jobs left the counts (progress adds them back from the archive)
+        Assert.DoesNotContain(await queue.CountAsync(folderId, ct), c => c.State == JobState.Done);
+    }
+
+    [Fact]
     public async Task A_claim_reads_the_head_of_each_kinds_queue_not_the_whole_queue()
     {
         var ct = TestContext.Current.CancellationToken;
