@@ -146,7 +146,7 @@ public static class ApiSchema
             .Field("score", "Float!", f => f.Description("Fused rank score: higher is better."))
             .Field("signals", "[SearchSignal!]!", f => f.Description("Which searches found this image."))
             .Field("similarity", "Float", f => f.Description("Cosine similarity to the query, when found semantically (the higher of the two models' when both found it)."))
-            .Field("keywordRank", "Float", f => f.Description("Full-text rank, when found by keyword.")));
+            .Field("keywordRank", "Float", f => f.Description("Full-text rank, when found by keyword: 2–3 when it has every word, 1–2 every word with the last one as the start of a longer word (as while typing), 0–1 some of the words; within each, words in the query's order rank higher.")));
         schema.Object<SearchConnection>("SearchResultConnection", o => o
             .Field("edges", "[SearchEdge!]!")
             .Field("pageInfo", "PageInfo!")

@@ -1,6 +1,5 @@
 using ImageTagger.Catalog.Jobs;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ImageTagger.Processing.Jobs;
 
@@ -11,28 +10,9 @@ namespace ImageTagger.Processing.Jobs;
 /// </summary>
 public sealed partial class JobCountFolder(JobQueue queue, TimeProvider timeProvider, IOptions<ProcessingOptions> options, ILogger<JobCountFolder> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CountFoldInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await queue.FoldCountsAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    // The changes stay where they are (progress still counts them) until a fold gets through.
-                    LogFailed(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    // A failed fold leaves the changes where they are (progress still counts them) until one gets through.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.CountFoldInterval, timeProvider, queue.FoldCountsAsync, error => LogFailed(logger, error), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Folding the job counters failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);

@@ -1,6 +1,5 @@
 using ImageTagger.Catalog.Jobs;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ImageTagger.Processing.Jobs;
 
@@ -12,36 +11,17 @@ namespace ImageTagger.Processing.Jobs;
 /// </summary>
 public sealed partial class JobPruner(JobQueue queue, TimeProvider timeProvider, IOptions<ProcessingOptions> options, ILogger<JobPruner> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.PruneInterval == TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.PruneInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.PruneInterval == TimeSpan.Zero
+            ? Task.CompletedTask
+            : PeriodicWork.RunAsync(options.Value.PruneInterval, timeProvider, async ct =>
             {
-                try
+                var pruned = await PruneAsync(ct);
+                if (pruned > 0)
                 {
-                    var pruned = await PruneAsync(stoppingToken);
-                    if (pruned > 0)
-                    {
-                        LogPruned(logger, pruned);
-                    }
+                    LogPruned(logger, pruned);
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+            }, error => LogFailed(logger, error), stoppingToken);
 
     /// <summary>Prunes everything old enough, batch by batch; returns how many jobs went.</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)

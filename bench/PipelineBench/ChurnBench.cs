@@ -18,7 +18,16 @@ internal static class ChurnBench
 
     private sealed record Sample(double Seconds, string Table, long Live, long Dead, long Autovacuums, long Bytes);
 
+    /// <summary>Runs the churn on the schema as migrated, then (the baseline) with the job counter triggers dropped.</summary>
     public static async Task RunAsync(int images, int workers)
+    {
+        foreach (var counters in new[] { true, false })
+        {
+            await RunOnceAsync(images, workers, counters);
+        }
+    }
+
+    private static async Task RunOnceAsync(int images, int workers, bool counters)
     {
         var connectionString = await Bench.CreateDatabaseAsync("bench_churn");
         await using var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxPoolSize = workers + 4 } }.Build();
@@ -31,6 +40,13 @@ internal static class ChurnBench
         {
             seed.CommandTimeout = 0;
             await seed.ExecuteNonQueryAsync();
+        }
+
+        if (!counters)
+        {
+            await using var drop = dataSource.CreateCommand(
+                "DROP TRIGGER trg_job_counts_insert ON jobs; DROP TRIGGER trg_job_counts_update ON jobs; DROP TRIGGER trg_job_counts_delete ON jobs;");
+            await drop.ExecuteNonQueryAsync();
         }
 
         await using (var vacuum = dataSource.CreateCommand("VACUUM ANALYZE images"))
@@ -61,12 +77,29 @@ internal static class ChurnBench
 
         enqueue.Stop();
         var samples = new List<Sample>();
+        var reads = new List<double>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
+            var tick = 0;
             while (!stop.IsCancellationRequested)
             {
+                // What progress reads (the counters, or without them the jobs table), and the fold Processing does every 5 s.
+                var read = Stopwatch.GetTimestamp();
+                await using (var progress = dataSource.CreateCommand(counters
+                    ? $"SELECT kind, state, sum(jobs) FROM ({JobQueue.CountsSql}) c GROUP BY 1, 2"
+                    : "SELECT kind, state, count(*) FROM jobs GROUP BY 1, 2"))
+                {
+                    await progress.ExecuteNonQueryAsync();
+                }
+
+                reads.Add(Stopwatch.GetElapsedTime(read).TotalMilliseconds);
+                if (counters && ++tick % 5 == 0)
+                {
+                    await queue.FoldCountsAsync();
+                }
+
                 var sample = await SampleAsync(dataSource, clock.Elapsed.TotalSeconds);
                 lock (samples)
                 {
@@ -153,7 +186,7 @@ internal static class ChurnBench
         var tenth = Math.Max(1, claims.Count / 10);
         var ordered = claims.OrderBy(c => c.Seconds).ToList();
         Console.WriteLine();
-        Console.WriteLine($"| bulk-ingest bookkeeping: {images:N0} images × {s_stages.Length} stages, {workers} workers | value |");
+        Console.WriteLine($"| bulk-ingest bookkeeping: {images:N0} images × {s_stages.Length} stages, {workers} workers, {(counters ? "job counters kept by triggers (as migrated)" : "without the job counter triggers (baseline)")} | value |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| jobs done (expected {expected:N0}); queueing {images:N0} analyze jobs | {done:N0} in {Bench.F(run.Elapsed.TotalSeconds)} s ({Bench.F(done / run.Elapsed.TotalSeconds, "0")} jobs/s); {Bench.F(enqueue.Elapsed.TotalSeconds)} s |");
         Console.WriteLine($"| claim of up to 8 jobs, ms p50 / p95: first tenth of the run, last tenth | {Ms(ordered.Take(tenth).Select(c => c.Ms))}; {Ms(ordered.Skip(ordered.Count - tenth).Select(c => c.Ms))} |");
@@ -162,6 +195,7 @@ internal static class ChurnBench
         Console.WriteLine($"| autovacuum runs during the run: jobs / images | {during.Last().Autovacuums - during.First().Autovacuums} / {imageRows.Where(s => s.Seconds <= run.Elapsed.TotalSeconds).Last().Autovacuums - imageRows.First().Autovacuums} |");
         Console.WriteLine($"| jobs table with its indexes, MB: start / end of the run / {Bench.F(settle.Elapsed.TotalSeconds, "0")} s after | {Mb(jobs.First().Bytes)} / {Mb(during.Last().Bytes)} / {Mb(jobs.Last().Bytes)} |");
         Console.WriteLine($"| jobs table dead rows {Bench.F(settle.Elapsed.TotalSeconds, "0")} s after the run | {jobs.Last().Dead:N0} |");
+        Console.WriteLine($"| progress counts read once a second during the run ({(counters ? "counters + unfolded changes" : "count of the jobs table")}), ms p50 / p95 | {Ms(reads)} |");
     }
 
     private static string Ms(IEnumerable<double> values)
