@@ -55,8 +55,16 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
             QueryEmbedding? offline = null;
             if (mode != SearchMode.Keyword)
             {
+                // Each semantic branch starts as soon as its own embedding is there, so the slower model does not hold
+                // the other branch back (MiniLM and Ollama embed side by side; either may finish first).
                 var offlineEmbedding = embedOfflineQuery?.Invoke(cancellationToken);
                 embedding = await embedQuery(cancellationToken);
+                if (embedding is not null && embedding.Vector.Length != _dimensions)
+                {
+                    throw new ArgumentException($"Query embedding has {embedding.Vector.Length} dimensions, the catalog {_dimensions}.", nameof(embedQuery));
+                }
+
+                semantic = embedding is null ? null : SemanticAsync(request, embedding, depth, request.MinSimilarity ?? _options.MinSimilarity, abandon.Token);
                 offline = offlineEmbedding is null ? null : await offlineEmbedding;
                 if (embedding is null && offline is null)
                 {
@@ -68,10 +76,6 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
                 {
                     notice = "The embedding model could not be reached: meaning-based results come from the offline text model over each image's text (OCR, names, tags, keywords).";
                 }
-                else if (embedding.Vector.Length != _dimensions)
-                {
-                    throw new ArgumentException($"Query embedding has {embedding.Vector.Length} dimensions, the catalog {_dimensions}.", nameof(embedQuery));
-                }
             }
 
             if (keyword is null && embedding is null && offline is null)
@@ -79,7 +83,6 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
                 return new SearchResult([], 0, mode, notice ?? "Type a word to search.");
             }
 
-            semantic = embedding is null ? null : SemanticAsync(request, embedding, depth, request.MinSimilarity ?? _options.MinSimilarity, abandon.Token);
             offlineSemantic = offline is null ? null : SemanticAsync(request, offline, depth, request.MinSimilarity ?? _options.OfflineMinSimilarity, abandon.Token);
             var keywordHits = keyword is null ? [] : await keyword;
             var semanticHits = semantic is null ? [] : await semantic;
