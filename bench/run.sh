@@ -4,6 +4,9 @@
 #   bash bench/run.sh offline --passes N [--idle-seconds S] [--env "K=V,K=V"]... [--without-defaults]
 #     The offline models' resident memory after each of N passes over the exif-samples photos, then after their idle
 #     unload; each --env configuration (e.g. MALLOC_ARENA_MAX=2) in a child process beside glibc's defaults.
+#   bash bench/run.sh churn [--images 100000] [--workers 4]
+#     A bulk ingest's queue bookkeeping (claims, completions, next stages, image updates) flat out, with autovacuum,
+#     dead rows and progress reads sampled; as migrated, then without the job counter triggers.
 #   bash bench/run.sh million [--sizes 100000,1000000] [--queries N] [--load-only]
 #     A library of 100k and 1M generated images in a PostgreSQL of its own (127.0.0.1:55440, data in
 #     /tmp/million-pg, started under nice 19 so its backends are niced too); databases are reused when already loaded.
