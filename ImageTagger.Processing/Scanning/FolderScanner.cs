@@ -118,7 +118,6 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
 
     private async Task<ScanResult> ApplyAsync(NpgsqlConnection connection, long folderId, Dictionary<string, FileCandidate> onDisk, Dictionary<string, KnownRow> known, IReadOnlyCollection<string>? paths, CancellationToken cancellationToken)
     {
-
         var added = new List<FileCandidate>();
         var changed = new List<(long Id, FileCandidate File)>();
         var retry = new List<long>();
@@ -218,9 +217,7 @@ public sealed partial class FolderScanner(NpgsqlDataSource dataSource, JobQueue 
         // Never analysed yet (e.g. a scan that died before committing its jobs ran again): only if still so now.
         foreach (var batch in retry.Chunk(_batch))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await queue.EnqueueForImagesAsync(connection, transaction, JobKinds.Analyze, batch, folderId, cancellationToken: cancellationToken, onlyIfStatus: "Discovered");
-            await transaction.CommitAsync(cancellationToken);
+            await queue.EnqueueForImagesAsync(connection, null, JobKinds.Analyze, batch, folderId, cancellationToken: cancellationToken, onlyIfStatus: "Discovered");
         }
 
         if (paths is null)
