@@ -46,6 +46,7 @@ public static class ApiServiceExtensions
         services.AddScoped<ImageService>();
         services.AddScoped<TagService>();
         services.AddScoped<SearchService>();
+        services.AddSingleton<QueryEmbeddingBackOff>();
         services.AddScoped<Offline.OfflineAiService>();
         services.AddScoped<SettingsService>();
         services.AddSingleton<ProgressService>();

@@ -481,7 +481,7 @@ public static class ApiSchema
             {
                 WriteAccess.Demand(ctx);
                 var url = ctx.Argument<string?>("url");
-                SearchService.ResetAvailability();
+                ctx.GetRequiredService<QueryEmbeddingBackOff>().Reset();
                 if (string.IsNullOrWhiteSpace(url))
                 {
                     return ToNode(await ctx.GetRequiredService<OllamaStatusClient>().GetStatusAsync(ctx.CancellationToken));

@@ -22,12 +22,10 @@ public sealed partial class SearchService(
     VisualSimilarity visual,
     IOptionsMonitor<OfflineAiOptions> offline,
     IOptions<OllamaOptions> ollama,
-    TimeProvider timeProvider,
+    QueryEmbeddingBackOff backOff,
     ILogger<SearchService> logger)
 {
     private static readonly TimeSpan s_queryEmbeddingBudget = TimeSpan.FromSeconds(4);
-    private static readonly TimeSpan s_backOffAfterFailure = TimeSpan.FromSeconds(15);
-    private static long s_unavailableUntilTicks;
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
@@ -59,7 +57,7 @@ public sealed partial class SearchService(
 
     private async Task<QueryEmbedding?> EmbedQueryAsync(string query, CancellationToken cancellationToken)
     {
-        if (timeProvider.GetUtcNow().UtcTicks < Interlocked.Read(ref s_unavailableUntilTicks))
+        if (backOff.Active)
         {
             return null;
         }
@@ -81,19 +79,28 @@ public sealed partial class SearchService(
         }
         catch (Exception ex) when (ex is OllamaException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            Interlocked.Exchange(ref s_unavailableUntilTicks, (timeProvider.GetUtcNow() + s_backOffAfterFailure).UtcTicks);
+            backOff.Failed();
             LogEmbeddingUnavailable(logger, ex.Message);
             return null;
         }
     }
 
-    /// <summary>The query through the offline text model, within the same budget as Ollama's; too busy means no offline branch.</summary>
+    /// <summary>
+    /// The query through the offline text model, within the same budget as Ollama's; too busy means no offline branch.
+    /// While no image has a vector of that model yet there is nothing to compare with, so the model is not run: on
+    /// two cores its few milliseconds of CPU per query slowed the other branches (bench, issue 20).
+    /// </summary>
     private async Task<QueryEmbedding?> EmbedOfflineQueryAsync(string query, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(s_queryEmbeddingBudget);
         try
         {
+            if (!await embeddings.HasAnyAsync(OfflineEmbeddingModels.Text, budget.Token))
+            {
+                return null;
+            }
+
             return new(OfflineEmbeddingModels.Text, await offlineEmbedder.EmbedAsync(query, budget.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -105,9 +112,6 @@ public sealed partial class SearchService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The offline text model did not embed the query within the budget; searching without it")]
     private static partial void LogOfflineEmbeddingBusy(ILogger logger);
-
-    /// <summary>For tests and the "test connection" action: try the model again right away.</summary>
-    public static void ResetAvailability() => Interlocked.Exchange(ref s_unavailableUntilTicks, 0);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Query embedding unavailable, searching by keyword: {Reason}")]
     private static partial void LogEmbeddingUnavailable(ILogger logger, string reason);

@@ -62,6 +62,14 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
         return row is null ? null : new StoredEmbedding(row.Embedding.ToArray(), row.ContentHash);
     }
 
+    /// <summary>Whether any image has an embedding of <paramref name="model"/>: one row of the kept counters, not a scan.</summary>
+    public async Task<bool> HasAnyAsync(string model, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM embedding_counts WHERE model = @model AND embeddings > 0)");
+        command.Parameters.AddWithValue("model", model);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>
     /// Nearest images by cosine distance through the HNSW index for this dimension
     /// (<c>hnsw.ef_search</c> set per query), or an exact scan when <paramref name="exact"/>.

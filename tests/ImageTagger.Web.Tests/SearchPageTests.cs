@@ -1,4 +1,8 @@
 using System.Globalization;
+using ImageTagger.Ai.Offline;
+using ImageTagger.Catalog.Embeddings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -101,6 +105,11 @@ public sealed class SearchPageTests(LibraryStack stack, BrowserFixture browser) 
     {
         await using var session = await SessionAsync();
         var page = session.Page;
+
+        // The offline model answers only for images that have its vectors: this test gives the beach one, and takes it away after.
+        var services = stack.ApiFactory.Services;
+        var text = await services.GetRequiredService<MiniLmTextEmbedder>().EmbedAsync("Waves rolling onto a sandy beach at sunset", TestContext.Current.CancellationToken);
+        await services.GetRequiredService<EmbeddingStore>().UpsertAsync(stack.Ids["beach"], OfflineEmbeddingModels.Text, text, "text", TestContext.Current.CancellationToken);
         stack.Ollama.FailAlways(ImageTagger.TestSupport.Ollama.LoopbackEndpoint.Embed, ImageTagger.TestSupport.Ollama.LoopbackFault.Status(500, "model crashed"));
         try
         {
@@ -112,7 +121,9 @@ public sealed class SearchPageTests(LibraryStack stack, BrowserFixture browser) 
         finally
         {
             stack.Ollama.FailAlways(ImageTagger.TestSupport.Ollama.LoopbackEndpoint.Embed, null);
-            ImageTagger.Api.Search.SearchService.ResetAvailability();
+            services.GetRequiredService<ImageTagger.Api.Search.QueryEmbeddingBackOff>().Reset();
+            await using var db = stack.CreateDbContext();
+            await db.ImageEmbeddings.Where(e => e.Model == OfflineEmbeddingModels.Text).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
         }
     }
 

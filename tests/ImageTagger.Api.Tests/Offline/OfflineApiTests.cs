@@ -7,6 +7,7 @@ using ImageTagger.Catalog.Images;
 using ImageTagger.Catalog.Tags;
 using ImageTagger.TestSupport.Images;
 using ImageTagger.TestSupport.Offline;
+using ImageTagger.TestSupport.Ollama;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -96,6 +97,28 @@ public sealed class OfflineApiTests(OfflineLibraryFixture api) : IClassFixture<O
         var first = hybrid.GetProperty("edges")[0];
         Assert.Equal("sign.jpg", FileName(first.GetProperty("node")));
         Assert.Equal(["OFFLINE_SEMANTIC"], Strings(first.GetProperty("signals")));
+    }
+
+    [Fact]
+    public async Task When_the_embedding_model_is_down_meaning_based_search_comes_from_the_offline_text_model_with_a_notice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
+        api.Ollama.FailAlways(LoopbackEndpoint.Embed, LoopbackFault.Status(500, "embedding runner crashed"));
+        try
+        {
+            // "bakery" is in no image's text: only the MiniLM vectors of the sign's OCR text can find it.
+            var result = (await api.DataAsync("""{ search(query: "bakery", mode: SEMANTIC) { modeUsed notice signalsUsed edges { node { fileName } } } }""", ct: ct)).GetProperty("search");
+            Assert.Equal("SEMANTIC", result.GetProperty("modeUsed").GetString());
+            Assert.Contains("offline text model", result.GetProperty("notice").GetString());
+            Assert.Equal(["OFFLINE_SEMANTIC"], Strings(result.GetProperty("signalsUsed")));
+            Assert.Equal("sign.jpg", FileName(result.GetProperty("edges")[0].GetProperty("node")));
+        }
+        finally
+        {
+            api.Ollama.FailAlways(LoopbackEndpoint.Embed, null);
+            api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
+        }
     }
 
     [Fact]
