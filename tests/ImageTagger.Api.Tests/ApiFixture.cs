@@ -5,6 +5,7 @@ using ImageTagger.TestSupport.Ollama;
 using ImageTagger.TestSupport.Postgres;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTagger.Api.Tests;
 
@@ -50,6 +51,26 @@ public class ApiFixture : CatalogDatabase
         Root.Dispose();
         Thumbnails.Dispose();
         await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> while the loopback Ollama fails every embedding request; after, the model answers
+    /// again and this Api's back-off is cleared, so the next search asks it straight away.
+    /// </summary>
+    public async Task WhileEmbeddingIsDownAsync(Func<Task> body)
+    {
+        var backOff = Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>();
+        backOff.Reset();
+        Ollama.FailAlways(LoopbackEndpoint.Embed, LoopbackFault.Status(500, "embedding runner crashed"));
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            Ollama.FailAlways(LoopbackEndpoint.Embed, null);
+            backOff.Reset();
+        }
     }
 
     /// <summary>POSTs a GraphQL request and returns the whole response document.</summary>

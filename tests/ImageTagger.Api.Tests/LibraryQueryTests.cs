@@ -78,9 +78,7 @@ public sealed class LibraryQueryTests(LibraryFixture api) : IClassFixture<Librar
     public async Task When_the_embedding_model_is_down_and_no_image_has_offline_vectors_search_is_keyword_with_a_notice()
     {
         var ct = TestContext.Current.CancellationToken;
-        api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
-        api.Ollama.FailAlways(LoopbackEndpoint.Embed, LoopbackFault.Status(500, "embedding runner crashed"));
-        try
+        await api.WhileEmbeddingIsDownAsync(async () =>
         {
             // The offline text model is on, but no image here has its vectors yet: nothing meaning-based can run, and
             // the response says so rather than claiming an offline search (OfflineApiTests has the library that has them).
@@ -89,12 +87,7 @@ public sealed class LibraryQueryTests(LibraryFixture api) : IClassFixture<Librar
             Assert.Contains("could not be reached", result.GetProperty("notice").GetString());
             Assert.Equal(["FULL_TEXT", "FUZZY_TAG"], result.GetProperty("signalsUsed").EnumerateArray().Select(s => s.GetString()).ToList());
             Assert.Equal(["mountain.jpg"], Names(result));
-        }
-        finally
-        {
-            api.Ollama.FailAlways(LoopbackEndpoint.Embed, null);
-            api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
-        }
+        });
     }
 
     [Fact]

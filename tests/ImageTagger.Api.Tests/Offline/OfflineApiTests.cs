@@ -103,9 +103,7 @@ public sealed class OfflineApiTests(OfflineLibraryFixture api) : IClassFixture<O
     public async Task When_the_embedding_model_is_down_meaning_based_search_comes_from_the_offline_text_model_with_a_notice()
     {
         var ct = TestContext.Current.CancellationToken;
-        api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
-        api.Ollama.FailAlways(LoopbackEndpoint.Embed, LoopbackFault.Status(500, "embedding runner crashed"));
-        try
+        await api.WhileEmbeddingIsDownAsync(async () =>
         {
             // "bakery" is in no image's text: only the MiniLM vectors of the sign's OCR text can find it.
             var result = (await api.DataAsync("""{ search(query: "bakery", mode: SEMANTIC) { modeUsed notice signalsUsed edges { node { fileName } } } }""", ct: ct)).GetProperty("search");
@@ -113,12 +111,7 @@ public sealed class OfflineApiTests(OfflineLibraryFixture api) : IClassFixture<O
             Assert.Contains("offline text model", result.GetProperty("notice").GetString());
             Assert.Equal(["OFFLINE_SEMANTIC"], Strings(result.GetProperty("signalsUsed")));
             Assert.Equal("sign.jpg", FileName(result.GetProperty("edges")[0].GetProperty("node")));
-        }
-        finally
-        {
-            api.Ollama.FailAlways(LoopbackEndpoint.Embed, null);
-            api.Factory.Services.GetRequiredService<Search.QueryEmbeddingBackOff>().Reset();
-        }
+        });
     }
 
     [Fact]
