@@ -23,7 +23,7 @@ public sealed class CatalogMigrator(CatalogDbContext db, NpgsqlDataSource dataSo
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             foreach (var dimensions in new[] { embeddingOptions.Value.Dimensions, OfflineEmbeddingModels.TextDimensions, OfflineEmbeddingModels.ImageDimensions }.Distinct())
             {
-                await EmbeddingIndex.EnsureAsync(connection, dimensions, ct);
+                await EmbeddingIndex.EnsureAsync(connection, dimensions, embeddingOptions.Value.IndexBuildMemoryMb, ct);
             }
 
             if (pending)

@@ -17,4 +17,11 @@ public sealed class EmbeddingOptions
     /// <summary>HNSW candidate list size per query; higher means better recall, slower search.</summary>
     [Range(10, 1000)]
     public int EfSearch { get; set; } = 100;
+
+    /// <summary>
+    /// Memory for building an HNSW index (PostgreSQL's <c>maintenance_work_mem</c>, for that statement only). A graph
+    /// that does not fit is built much more slowly; a million 768-d embeddings need about 800 MB.
+    /// </summary>
+    [Range(64, 65536)]
+    public int IndexBuildMemoryMb { get; set; } = 1024;
 }

@@ -59,7 +59,7 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
             .Where(e => e.ImageId == imageId && e.Model == model)
             .Select(e => new { e.Embedding, e.ContentHash })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new StoredEmbedding(row.Embedding.ToArray(), row.ContentHash);
+        return row is null ? null : new StoredEmbedding(Array.ConvertAll(row.Embedding.ToArray(), h => (float)h), row.ContentHash);
     }
 
     /// <summary>Whether any image has an embedding of <paramref name="model"/>: one row of the kept counters, not a scan.</summary>
@@ -102,13 +102,13 @@ public sealed class EmbeddingStore(NpgsqlDataSource dataSource, IServiceScopeFac
     /// <summary>
     /// Embeddings of <paramref name="model"/> nearest to <paramref name="query"/>, ordered by the expression the
     /// per-dimension HNSW index is built on (<c>embedding::halfvec(N) &lt;=&gt; q::halfvec(N)</c>), so the planner can
-    /// use it; the distance returned is the full-precision one (callers sort by it).
+    /// use it; the distance returned is that one.
     /// </summary>
     public static IQueryable<VectorHit> Nearest(CatalogDbContext db, Vector query, string model, int dimensions) =>
         db.ImageEmbeddings
             .Where(e => e.Model == model && e.Dimensions == EF.Constant(dimensions))
             .OrderBy(e => e.Embedding.AsHalf(dimensions).CosineDistance(query.AsHalf(dimensions)))
-            .Select(e => new VectorHit(e.ImageId, e.Embedding.WithDimensions(dimensions).CosineDistance(query)))
+            .Select(e => new VectorHit(e.ImageId, e.Embedding.AsHalf(dimensions).CosineDistance(query.AsHalf(dimensions))))
             .InlineDimensions();
 }
 

@@ -11,8 +11,8 @@ internal sealed class ImageEmbeddingConfiguration : IEntityTypeConfiguration<Ima
         builder.ToTable("image_embeddings");
         builder.HasKey(e => new { e.ImageId, e.Model });
         builder.HasOne<Image>().WithMany().HasForeignKey(e => e.ImageId).OnDelete(DeleteBehavior.Cascade);
-        // Untyped vector: the dimension is per row (see ImageEmbedding); the HNSW indexes are per dimension, over a cast.
-        builder.Property(e => e.Embedding).HasColumnType("vector");
+        // Untyped halfvec: the dimension is per row (see ImageEmbedding); the HNSW indexes are per dimension, over a cast.
+        builder.Property(e => e.Embedding).HasColumnType("halfvec");
         builder.Property(e => e.CreatedAt).HasDefaultValueSql("now()");
     }
 }

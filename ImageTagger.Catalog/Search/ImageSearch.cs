@@ -359,17 +359,17 @@ public sealed class ImageSearch(NpgsqlDataSource dataSource, IOptions<SearchOpti
     private static string SemanticSql(SearchFilters filters, int dimensions)
     {
         var size = dimensions.ToString(CultureInfo.InvariantCulture);
-        // Ordered by the half-precision expression the HNSW index holds; the distance kept is the full-precision one.
+        // Ordered by the expression the HNSW index holds, so the distance is computed once per row.
         return $"""
             WITH nearest AS MATERIALIZED (
-                SELECT e.image_id AS id, e.embedding::vector({size}) <=> @vector AS distance
+                SELECT e.image_id AS id, {Embeddings.EmbeddingIndex.Distance(dimensions, "e.embedding", "@vector")} AS distance
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
                 WHERE e.model = @model AND e.dimensions = {size} AND {FilterSql(filters)}
                   -- Evaluated once, first: a model with no vectors yet (the offline one before Processing reached the
                   -- library) costs nothing, instead of a filter worked out and an index walked for no rows.
                   AND EXISTS (SELECT 1 FROM embedding_counts c WHERE c.model = @model AND c.embeddings > 0)
-                ORDER BY {Embeddings.EmbeddingIndex.IndexedExpression(dimensions, "e.embedding")} <=> @vector::halfvec({size})
+                ORDER BY distance
                 LIMIT @depth)
             SELECT id, distance FROM nearest WHERE distance <= @maxDistance ORDER BY distance, id;
             """;

@@ -21,10 +21,8 @@ public sealed record TagSuggestion(long TagId, string Name, double Score, int Ne
 /// </summary>
 public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
 {
-    private static readonly string s_vectorType = $"vector({OfflineEmbeddingModels.ImageDimensions.ToString(CultureInfo.InvariantCulture)})";
-
-    // Ordered by what the HNSW index holds (half precision); similarities are computed at full precision.
-    private static readonly string s_indexOrder = $"{EmbeddingIndex.IndexedExpression(OfflineEmbeddingModels.ImageDimensions, "e.embedding")} <=> @v::halfvec({OfflineEmbeddingModels.ImageDimensions.ToString(CultureInfo.InvariantCulture)})";
+    // Ordered by what the HNSW index holds, and the similarity computed from the same distance.
+    private static readonly string s_distance = EmbeddingIndex.Distance(OfflineEmbeddingModels.ImageDimensions, "e.embedding", "@v");
 
     /// <summary>Tags from these sources count as the user's: typed, embedded in the files, or suggestions accepted.</summary>
     private static readonly string[] s_userSources = [nameof(TagSource.User), nameof(TagSource.Metadata), nameof(TagSource.Suggestion)];
@@ -45,12 +43,12 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
         // The query vector is a parameter (not a join), so the planner can order by the HNSW index.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT e.image_id, 1 - (e.embedding::{s_vectorType} <=> @v) AS similarity
+            SELECT e.image_id, 1 - ({s_distance}) AS similarity
             FROM image_embeddings e
             JOIN images i ON i.id = e.image_id
             WHERE e.model = @model AND e.dimensions = {OfflineEmbeddingModels.ImageDimensions} AND e.image_id <> @id
               AND i.status NOT IN ('Missing', 'Duplicate')
-            ORDER BY {s_indexOrder}
+            ORDER BY {s_distance}
             LIMIT @first
             """,
             connection,
@@ -96,13 +94,13 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand(
             $"""
             WITH nearest AS MATERIALIZED (
-                SELECT e.image_id, 1 - (e.embedding::{s_vectorType} <=> @v) AS similarity
+                SELECT e.image_id, 1 - ({s_distance}) AS similarity
                 FROM image_embeddings e
                 JOIN images i ON i.id = e.image_id
                 WHERE e.model = @model AND e.dimensions = {OfflineEmbeddingModels.ImageDimensions} AND e.image_id <> @id
                   AND i.status NOT IN ('Missing', 'Duplicate')
                   AND EXISTS (SELECT 1 FROM image_tags it WHERE it.image_id = e.image_id AND it.source = ANY(@sources))
-                ORDER BY {s_indexOrder}
+                ORDER BY {s_distance}
                 LIMIT @neighbours)
             SELECT t.id, t.name, sum(n.similarity) / (SELECT count(*) FROM nearest) AS score, count(*)::int AS voters
             FROM nearest n
@@ -174,7 +172,7 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The image's features; null when it has none, or (when asked) when the vision model tagged it.</summary>
-    private static async Task<Pgvector.Vector?> OwnFeaturesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long imageId, bool onlyWithoutAiTags, CancellationToken cancellationToken)
+    private static async Task<Pgvector.HalfVector?> OwnFeaturesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long imageId, bool onlyWithoutAiTags, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -187,7 +185,7 @@ public sealed class VisualSimilarity(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", imageId);
         command.Parameters.AddWithValue("model", OfflineEmbeddingModels.Image);
         command.Parameters.AddWithValue("onlyWithoutAiTags", onlyWithoutAiTags);
-        return await command.ExecuteScalarAsync(cancellationToken) as Pgvector.Vector;
+        return await command.ExecuteScalarAsync(cancellationToken) as Pgvector.HalfVector;
     }
 
     private static async Task SetScanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken)

@@ -28,9 +28,6 @@ internal static class MillionLoad
     /// <summary>The app's index (half precision since issue 20's measurements).</summary>
     public static readonly string HalfIndex = EmbeddingIndex.IndexName(768);
 
-    /// <summary>A full-precision index kept beside it for the comparison only (the app dropped it).</summary>
-    public const string VectorIndex = "ix_bench_vector_768";
-
     public static async Task<Dictionary<string, string>> EnsureAsync(string database, int images)
     {
         var connectionString = Bench.ConnectionString(database);
@@ -38,15 +35,20 @@ internal static class MillionLoad
         if (meta.TryGetValue("images", out var loaded) && loaded == images.ToString(CultureInfo.InvariantCulture) && meta.ContainsKey("halfvec_build_s"))
         {
             Console.WriteLine($"reusing {database} ({images:N0} images, loaded {meta.GetValueOrDefault("loaded_at")})");
-            // A reused database still gets this build's migrations (e.g. a new one since it was loaded). The migrator drops
-            // the app's former full-precision index; the bench keeps it, under its own name, for the comparison.
-            await using (var keep = new NpgsqlConnection(connectionString))
+
+            // A reused database still gets this build's migrations (e.g. a new one since it was loaded), as a user's
+            // library would on upgrading: what that took is kept when it was more than a moment.
+            var upgrade = Stopwatch.StartNew();
+            await Bench.MigrateAsync(connectionString);
+            if (upgrade.Elapsed > TimeSpan.FromSeconds(10))
             {
-                await keep.OpenAsync();
-                await ExecAsync(keep, $"ALTER INDEX IF EXISTS {EmbeddingIndex.LegacyIndexName(768)} RENAME TO {VectorIndex}");
+                meta["last_upgrade_s"] = Bench.F(upgrade.Elapsed.TotalSeconds);
+                meta["last_upgrade_at"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+                await using var metaConnection = new NpgsqlConnection(connectionString);
+                await metaConnection.OpenAsync();
+                await WriteMetaAsync(metaConnection, meta);
             }
 
-            await Bench.MigrateAsync(connectionString);
             await EnsureOfflineTextAsync(connectionString, meta);
             return meta;
         }
@@ -133,7 +135,7 @@ internal static class MillionLoad
                 await writer.WriteAsync(firstId + i, NpgsqlDbType.Bigint);
                 await writer.WriteAsync("nomic-embed-text", NpgsqlDbType.Text);
                 await writer.WriteAsync(768, NpgsqlDbType.Integer);
-                await writer.WriteAsync(new Vector(DeterministicEmbedder.Embed("search_document: " + descriptions[i], 768)));
+                await writer.WriteAsync(Half(DeterministicEmbedder.Embed("search_document: " + descriptions[i], 768)));
                 await writer.WriteAsync("b", NpgsqlDbType.Text);
             }
 
@@ -148,9 +150,6 @@ internal static class MillionLoad
 
         meta["embeddings_copy_s"] = Bench.F(stopwatch.Elapsed.TotalSeconds);
         await ExecAsync(connection, "SET maintenance_work_mem = '6GB'");
-        stopwatch.Restart();
-        await ExecAsync(connection, $"CREATE INDEX {VectorIndex} ON image_embeddings USING hnsw ((embedding::vector(768)) vector_cosine_ops) WITH (m = 16, ef_construction = 64) WHERE dimensions = 768");
-        meta["vector_build_s"] = Bench.F(stopwatch.Elapsed.TotalSeconds);
         stopwatch.Restart();
         await EmbeddingIndex.EnsureAsync(connection, 768);
         meta["halfvec_build_s"] = Bench.F(stopwatch.Elapsed.TotalSeconds);
@@ -218,7 +217,7 @@ internal static class MillionLoad
                 await writer.WriteAsync(id, NpgsqlDbType.Bigint);
                 await writer.WriteAsync(OfflineEmbeddingModels.Text, NpgsqlDbType.Text);
                 await writer.WriteAsync(OfflineEmbeddingModels.TextDimensions, NpgsqlDbType.Integer);
-                await writer.WriteAsync(new Vector(vectors[text]));
+                await writer.WriteAsync(Half(vectors[text]));
                 await writer.WriteAsync("t", NpgsqlDbType.Text);
             }
 
@@ -234,6 +233,9 @@ internal static class MillionLoad
         await WriteMetaAsync(connection, meta);
         Console.WriteLine($"offline text vectors: {rows.Count:N0} images, {vectors.Count:N0} distinct texts; embed {meta["minilm_embed_s"]} s, copy {meta["minilm_copy_s"]} s, HNSW {meta["minilm_build_s"]} s");
     }
+
+    /// <summary>As the column stores it (binary COPY takes no cast).</summary>
+    private static HalfVector Half(float[] vector) => new(Array.ConvertAll(vector, f => (Half)f));
 
     private static async Task WriteMetaAsync(NpgsqlConnection connection, Dictionary<string, string> meta)
     {

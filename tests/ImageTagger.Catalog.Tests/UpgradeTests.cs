@@ -11,7 +11,7 @@ namespace ImageTagger.Catalog.Tests;
 /// <summary>
 /// An existing database upgrades in place: one migrated to the migration before the last, holding images and
 /// embeddings written the way earlier versions wrote them (real[] cast to vector), is migrated to the current
-/// schema and keeps every row, readable through today's model (Pgvector's Vector) and found by the index.
+/// schema and keeps every row, readable through today's model (half precision since issue 20) and found by the index.
 /// </summary>
 public sealed class UpgradeTests
 {
@@ -81,7 +81,7 @@ public sealed class UpgradeTests
                 {
                     var index = int.Parse(Path.GetFileNameWithoutExtension(row.Path), System.Globalization.CultureInfo.InvariantCulture) - 1;
                     Assert.Equal(768, row.Dimensions);
-                    Assert.Equal(vectors[index], row.Embedding.ToArray());
+                    Assert.Equal(vectors[index].Select(f => (Half)f), row.Embedding.ToArray());
                 }
             }
 
@@ -98,6 +98,10 @@ public sealed class UpgradeTests
             var present = (string[])(await names.ExecuteScalarAsync(ct))!;
             Assert.Contains(EmbeddingIndex.IndexName(768), present);
             Assert.DoesNotContain(EmbeddingIndex.LegacyIndexName(768), present);
+
+            // The column is half precision now, and the indexes over it were built again after the change.
+            await using var type = new NpgsqlCommand("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'image_embeddings'::regclass AND attname = 'embedding'", indexes);
+            Assert.Equal("halfvec", await type.ExecuteScalarAsync(ct));
 
             // The upgrade leaves the planner statistics for what it changed (40 new rows are too few for autovacuum).
             await using var statistics = new NpgsqlCommand("SELECT count(*) FROM pg_stats WHERE tablename = 'images' AND attname = 'search_doc'", indexes);
