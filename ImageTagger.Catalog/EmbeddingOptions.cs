@@ -19,9 +19,11 @@ public sealed class EmbeddingOptions
     public int EfSearch { get; set; } = 100;
 
     /// <summary>
-    /// Memory for building an HNSW index (PostgreSQL's <c>maintenance_work_mem</c>, for that statement only). A graph
-    /// that does not fit is built much more slowly; a million 768-d embeddings need about 800 MB.
+    /// The most memory an HNSW index build may use (PostgreSQL's <c>maintenance_work_mem</c>, for that statement only;
+    /// the graph takes about 2 KB per 768-d embedding, so a small library uses little of it). Once the graph outgrows
+    /// it the build slows to a crawl: at a million embeddings, 1 GB ran out at 520,000 and the rest went on at 4,500 a
+    /// minute (bench/RESULTS.md, issue 20).
     /// </summary>
     [Range(64, 65536)]
-    public int IndexBuildMemoryMb { get; set; } = 1024;
+    public int IndexBuildMemoryMb { get; set; } = 3072;
 }
