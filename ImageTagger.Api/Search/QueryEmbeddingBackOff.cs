@@ -14,6 +14,6 @@ public sealed class QueryEmbeddingBackOff(TimeProvider timeProvider)
 
     public void Failed() => Interlocked.Exchange(ref _untilTicks, (timeProvider.GetUtcNow() + s_afterFailure).UtcTicks);
 
-    /// <summary>Try the model again right away (after "test connection", or a settings change).</summary>
+    /// <summary>Try the model again right away (after "test connection").</summary>
     public void Reset() => Interlocked.Exchange(ref _untilTicks, 0);
 }

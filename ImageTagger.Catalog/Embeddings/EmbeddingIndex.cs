@@ -37,7 +37,8 @@ public static class EmbeddingIndex
         ArgumentOutOfRangeException.ThrowIfGreaterThan(dimensions, MaxDimensions);
         var memory = buildMemoryMb is { } mb ? $"SET LOCAL maintenance_work_mem = '{mb.ToString(CultureInfo.InvariantCulture)}MB';" : "";
 
-        // Building the index over a large library takes minutes (a million 768-d embeddings: ~25 min on 2 cores);
+        // Building the index over a large library takes minutes (a million 768-d embeddings: 7–25 min on 2 cores, far
+        // longer once the graph outgrows the build memory);
         // until it exists the old index keeps serving, and it goes only when the new one is complete. One transaction,
         // so the memory setting lasts for this build only.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

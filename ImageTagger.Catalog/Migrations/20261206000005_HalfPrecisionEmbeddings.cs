@@ -6,7 +6,7 @@ namespace ImageTagger.Catalog.Migrations;
 /// <summary>
 /// Embeddings stored at half precision (issue 20), as the HNSW indexes already held them: a 768-d row is 1.5 KB in the
 /// table instead of 3 KB out of line (TOAST), so a filtered search that ranks ten thousand rows exactly reads half the
-/// pages and converts nothing (at a million images: 200–225 ms → 100 ms of SQL, and 2.4 GB less on disk). The
+/// pages and converts nothing (at a million images: about 210 → 100 ms of SQL, and 2.4 GB less on disk). The
 /// indexes over a cast of the column are dropped first and built again by the migrator afterwards
 /// (<see cref="Embeddings.EmbeddingIndex"/>, with its build memory), not rebuilt inside the ALTER with the default.
 /// </summary>
